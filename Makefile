@@ -1,0 +1,58 @@
+# hobbynet.infra — the two commands are `make lab` (deploy the whole stack to the bundled lab and
+# print its health) and `make test` (everything CI runs). Both work as root on a fresh Debian 12.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
+export ANSIBLE_FORCE_COLOR := $(if $(CI),0,1)
+# Every directory under molecule/ that has a molecule.yml is a scenario.
+SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+LAB_IMAGE_REPO := localhost/hobbynet-lab
+
+.PHONY: help setup image lab lab-down clean test lint unit integration build molecule bench
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+
+setup:  ## install what the lab and tests need (Debian packages, podman settings, .venv)
+	lab/setup-host.sh
+
+image: setup  ## build the lab image if its recipe changed
+	lab/image/build.sh
+
+lab:  ## set up, build, create the lab, run playbooks/site.yml, print the fleet's health
+	lab/run.sh setup image up site health
+
+lab-down:  ## remove the lab's containers and networks (keeps the image)
+	@if [[ -x $(VENV)/bin/ansible-playbook ]]; then lab/run.sh down; else echo "no .venv: nothing was set up"; fi
+
+clean: lab-down  ## also remove the lab image, the virtualenv and caches
+	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi --force
+	rm -rf .venv .cache
+
+test: image lint unit integration build molecule  ## everything CI runs
+
+lint:  ## yamllint, ansible-lint (production profile), ruff
+	yamllint --strict .
+	ansible-lint --profile production
+	ruff check .
+	ruff format --check .
+
+unit:  ## unit tests of the plugins
+	pytest -q tests/unit
+
+integration:  ## filters through Ansible, and ansible-doc for each plugin
+	tests/integration/filters/run.sh
+
+build:  ## build the collection artifact (no lab, test or inventory files)
+	tests/build/check-artifact.sh
+
+molecule:  ## every molecule scenario: create, converge, idempotence, check, verify, destroy
+	@for s in $(SCENARIOS); do echo "==> molecule test -s $$s"; molecule test -s $$s || exit 1; done
+
+bench:  ## benchmarks (print numbers; never run by `make test`)
+	@for b in benchmarks/*; do echo "==> $$b"; "$$b"; done

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Build the lab base image: Debian (the host's own release and mirrors), systemd as PID 1, and every
+# package the roles need baked in (lab networks cannot reach a mirror). The image is tagged with a
+# hash of its recipe — this script, packages.txt, services-disabled.txt and the host's apt sources —
+# and rebuilt only when that hash has no image yet. The newest build is also tagged ":current",
+# which is what the lab inventory and molecule scenarios run.
+#
+# Usage: build.sh [--print-tag]    (env LAB_IMAGE overrides the repository name)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=${LAB_IMAGE:-localhost/hobbynet-lab}
+
+# The host's own mirror list, never a hard-coded host: deb822 *.sources files and/or sources.list.
+mirrors=()
+for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list /etc/apt/sources.list; do
+    [[ -s $f ]] && grep -qE '^[[:space:]]*(deb|URIs:)' "$f" && mirrors+=("$f")
+done
+if ((${#mirrors[@]} == 0)); then
+    echo "build.sh: no apt sources found under /etc/apt on this machine; cannot build the lab image" >&2
+    exit 1
+fi
+# shellcheck disable=SC1091
+suite=$(. /etc/os-release && echo "${VERSION_CODENAME:?}")
+
+recipe_hash=$(cat "$here/build.sh" "$here/packages.txt" "$here/services-disabled.txt" "${mirrors[@]}" \
+    | sha256sum | cut -c1-12)
+tag="$repo:$recipe_hash"
+if [[ ${1:-} == --print-tag ]]; then
+    echo "$tag"
+    exit 0
+fi
+
+if podman image exists "$tag"; then
+    echo "lab image $tag is up to date"
+else
+    packages=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$here/packages.txt" | grep . | paste -sd, -)
+    units=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$here/services-disabled.txt" | grep . | paste -sd' ' -)
+    echo "building lab image $tag from ${mirrors[*]} ($suite)"
+    # --skip=cleanup/apt/lists keeps the package lists so apt inside the lab can resolve what is
+    # installed. machine-id is emptied so every container gets its own.
+    mmdebstrap --quiet --variant=minbase --include="$packages" \
+        --skip=cleanup/apt/lists \
+        --customize-hook="chroot \"\$1\" systemctl disable $units" \
+        --customize-hook='rm -f "$1/etc/machine-id" && : > "$1/etc/machine-id"' \
+        "$suite" - "${mirrors[@]}" \
+        | podman import --quiet \
+            --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
+            --change "LABEL org.hobbynet.lab.recipe=$recipe_hash" \
+            - "$tag" >/dev/null
+fi
+podman tag "$tag" "$repo:current"
+
+# Drop older builds of this image (only ours: same repository, other recipe hashes).
+podman images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$repo" \
+    | grep -vxF -e "$tag" -e "$repo:current" | xargs -r podman rmi --force >/dev/null 2>&1 || true
+echo "$tag"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Prepare this machine to run the lab and the tests (idempotent, as root on Debian 12):
+#   1. the Debian packages the lab needs (podman and friends, mmdebstrap, python3-venv),
+#   2. the podman host settings this machine kind requires (see docs/lab.md), with limits read
+#      from the machine at run time,
+#   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
+#   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "setup-host.sh: run as root (it installs Debian packages and writes /etc/containers)" >&2
+    exit 1
+fi
+
+debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
+    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make)
+missing=()
+for p in "${debian_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "installing Debian packages: ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Podman on this machine kind: runc (crun fails in hybrid cgroup mode), cgroupfs, file events, and
+# default ulimits no higher than the hard limits the VM grants (it withholds CAP_SYS_RESOURCE).
+nofile=$(ulimit -Hn)
+nproc=$(ulimit -Hu)
+pid_max=$(cat /proc/sys/kernel/pid_max)
+[[ $nofile == unlimited ]] && nofile=1048576
+if [[ $nproc == unlimited ]] || ((nproc > pid_max)); then nproc=$pid_max; fi
+conf=/etc/containers/containers.conf.d/hobbynet-lab.conf
+mkdir -p "$(dirname "$conf")"
+want=$(cat <<CONF
+# Written by hobbynet.infra lab/setup-host.sh; values read from this machine.
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+)
+if [[ ! -f $conf || $(cat "$conf") != "$want" ]]; then
+    printf '%s\n' "$want" >"$conf"
+    echo "wrote $conf"
+fi
+
+# The virtualenv: Debian's python3, the pinned tools. Reinstalled only when requirements change.
+if [[ ! -x .venv/bin/python ]]; then
+    /usr/bin/python3 -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+if [[ ! -f $stamp ]] || ! sha256sum --quiet -c "$stamp" 2>/dev/null; then
+    echo "installing pinned Python tools into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+    sha256sum requirements.txt >"$stamp"
+fi
+
+# molecule and ansible find this checkout as the collection hobbynet.infra through this path.
+mkdir -p .cache/collections/ansible_collections/hobbynet
+ln -sfn ../../../.. .cache/collections/ansible_collections/hobbynet/infra
+echo "setup: ok"
