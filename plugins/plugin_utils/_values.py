@@ -1,0 +1,35 @@
+"""Describing user-supplied values in error messages.
+
+Pure functions: no Ansible imports, no I/O, no global state.  Ansible hands
+plugins subclasses of the builtin types (tagged strings, lazy lists and dicts);
+messages name the builtin type the user wrote, never an internal class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_BUILTINS: tuple[type, ...] = (bool, int, float, str, bytes, list, tuple, dict, set, frozenset)
+
+
+def type_name(value: Any) -> str:
+    """The name of the builtin type ``value`` is an instance of (``str`` for a str subclass)."""
+    if value is None:
+        return "NoneType"
+    for kind in _BUILTINS:
+        if isinstance(value, kind):
+            return kind.__name__
+    if isinstance(value, Mapping):
+        return "dict"
+    if isinstance(value, Sequence):
+        return "list"
+    return type(value).__name__
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value (truncated to ``limit`` characters) and its type, for messages."""
+    text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{text} (type {type_name(value)})"

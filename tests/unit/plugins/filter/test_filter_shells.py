@@ -1,0 +1,153 @@
+"""The filter plugin files: name mapping, error wrapping, omit handling, documentation."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.errors import AnsibleFilterError
+
+FILTER_DIR = Path(__file__).resolve().parents[4] / "plugins" / "filter"
+FILTERS = [
+    "mesh_plan",
+    "mesh_peers",
+    "ospf_cost",
+    "geo_rtt_ms",
+    "wg_keypair",
+    "wg_pubkey",
+    "wg_psk",
+]
+SECRET = "correct horse battery staple, 32+ chars"
+NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
+
+
+def load(name):
+    return importlib.import_module(f"ansible_collections.hobbynet.infra.plugins.filter.{name}")
+
+
+def get_filter(name):
+    return load(name).FilterModule().filters()[name]
+
+
+def test_every_filter_file_is_listed():
+    assert sorted(p.stem for p in FILTER_DIR.glob("*.py")) == sorted(FILTERS)
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_filter_module_maps_exactly_its_name(name):
+    mapping = load(name).FilterModule().filters()
+    assert list(mapping) == [name]
+    assert callable(mapping[name])
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_documentation_matches_code(name):
+    module = load(name)
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    assert doc["name"] == name
+    assert doc["short_description"]
+    assert yaml.safe_load(module.RETURN)["_value"]["type"]
+    assert f"hobbynet.infra.{name}" in module.EXAMPLES
+    assert "# =>" in module.EXAMPLES
+    params = list(inspect.signature(getattr(module, name)).parameters)
+    documented = set(doc["options"])
+    assert documented == {"_input", *params[1:]}
+    positional = [p.strip() for p in doc["positional"].split(",")]
+    assert positional[0] == "_input"
+    assert positional[1:] == params[1 : len(positional)]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "kwargs", "fragment"),
+    [
+        ("ospf_cost", ["12"], {}, "ospf_cost: rtt_ms must be a number"),
+        ("ospf_cost", [True], {}, "ospf_cost: rtt_ms must be a number"),
+        ("geo_rtt_ms", [{"lat": 0, "lon": 0}], {}, "geo_rtt_ms: location_b is required"),
+        ("geo_rtt_ms", [{"lat": 0}, {"lat": 0, "lon": 0}], {}, "geo_rtt_ms: location_a must have"),
+        ("mesh_plan", [NODES], {}, "mesh_plan: pool_v4 is required"),
+        ("mesh_plan", [NODES, "10.0.0.0/33"], {}, "mesh_plan: pool_v4 '10.0.0.0/33' is not"),
+        (
+            "mesh_plan",
+            [NODES + NODES],
+            {"pool_v4": "10.0.0.0/24"},
+            "mesh_plan: duplicate node name",
+        ),
+        ("mesh_peers", [[]], {}, "mesh_peers: the node name is required"),
+        ("mesh_peers", [[], "a"], {}, "mesh_peers: node 'a' is not in the plan"),
+        ("wg_keypair", [SECRET], {}, "wg_keypair: the label is required"),
+        ("wg_keypair", ["short", "a"], {}, "wg_keypair: secret is too short: 5 characters"),
+        ("wg_pubkey", ["nope"], {}, "wg_pubkey: private key must be 44 base64 characters"),
+        ("wg_psk", [SECRET, "a"], {}, "wg_psk: two peer names are required"),
+        ("wg_psk", [SECRET, "a", "a"], {}, "wg_psk: a and b must name two different peers"),
+    ],
+)
+def test_errors_become_ansible_filter_errors(name, args, kwargs, fragment):
+    with pytest.raises(AnsibleFilterError) as info:
+        get_filter(name)(*args, **kwargs)
+    assert fragment in str(info.value)
+    assert str(info.value).startswith(f"{name}: ")
+
+
+def test_wrapped_error_keeps_its_cause():
+    with pytest.raises(AnsibleFilterError) as info:
+        get_filter("ospf_cost")(-1)
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_secret_not_in_wrapped_message():
+    with pytest.raises(AnsibleFilterError) as info:
+        get_filter("wg_keypair")("hunter2-hunter2", "a")
+    assert "hunter2" not in str(info.value)
+
+
+def test_filters_return_values():
+    plan = get_filter("mesh_plan")(NODES, "10.9.0.0/24")
+    assert plan[0]["address"] == {"a": "10.9.0.0/31", "b": "10.9.0.1/31"}
+    assert get_filter("mesh_peers")(plan, "b")[0]["peer_endpoint"] == "a.example.net:51822"
+    assert get_filter("ospf_cost")(23) == 12
+    fra, nyc = {"lat": 50.11, "lon": 8.68}, {"lat": 40.71, "lon": -74.01}
+    assert get_filter("geo_rtt_ms")(fra, nyc) == 93.11
+    assert get_filter("geo_rtt_ms")(fra, nyc, stretch=1) == 62.073
+    pair = get_filter("wg_keypair")(SECRET, "fra")
+    assert get_filter("wg_pubkey")(pair["private"]) == pair["public"]
+    assert get_filter("wg_psk")(SECRET, "x", "y") == get_filter("wg_psk")(SECRET, "y", "x")
+
+
+def _omit_values():
+    values = [None, "__omit_place_holder__0123456789abcdef"]
+    try:
+        from ansible._internal._templating._utils import Omit
+    except ImportError:  # other ansible-core versions
+        pass
+    else:
+        values.append(Omit)
+    return values
+
+
+@pytest.mark.parametrize("omit", _omit_values(), ids=repr)
+def test_mesh_plan_treats_omit_as_default(omit):
+    mesh_plan = get_filter("mesh_plan")
+    expected = mesh_plan(NODES, "10.9.0.0/24")
+    got = mesh_plan(
+        NODES,
+        "10.9.0.0/24",
+        links=omit,
+        rtt_ms=omit,
+        port_base=omit,
+        default_cost=omit,
+        stretch=omit,
+    )
+    assert got == expected
+    assert got[0]["listen_port"] == {"a": 51822, "b": 51821}
+    with pytest.raises(AnsibleFilterError, match="pool_v4 is required"):
+        mesh_plan(NODES, omit)
+
+
+@pytest.mark.parametrize("omit", _omit_values()[::2], ids=repr)
+def test_geo_rtt_ms_treats_omit_as_default(omit):
+    geo = get_filter("geo_rtt_ms")
+    fra, nyc = {"lat": 50.11, "lon": 8.68}, {"lat": 40.71, "lon": -74.01}
+    assert geo(fra, nyc, stretch=omit) == geo(fra, nyc) == 93.11
