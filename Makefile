@@ -8,7 +8,7 @@ VENV := $(CURDIR)/.venv
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
-export ANSIBLE_FORCE_COLOR := $(if $(CI),0,1)
+export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 # Every directory under molecule/ that has a molecule.yml is a scenario.
 SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 LAB_IMAGE_REPO := localhost/hobbynet-lab
@@ -31,27 +31,27 @@ lab-down:  ## remove the lab's containers and networks (keeps the image)
 	@if [[ -x $(VENV)/bin/ansible-playbook ]]; then lab/run.sh down; else echo "no .venv: nothing was set up"; fi
 
 clean: lab-down  ## also remove the lab image, the virtualenv and caches
-	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi --force
+	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi
 	rm -rf .venv .cache
 
 test: image lint unit integration build molecule  ## everything CI runs
 
-lint:  ## yamllint, ansible-lint (production profile), ruff
+lint: setup  ## yamllint, ansible-lint (production profile), ruff
 	yamllint --strict .
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
 
-unit:  ## unit tests of the plugins
+unit: setup  ## unit tests of the plugins
 	pytest -q tests/unit
 
-integration:  ## filters through Ansible, and ansible-doc for each plugin
+integration: setup  ## filters through Ansible, and ansible-doc for each plugin
 	tests/integration/filters/run.sh
 
-build:  ## build the collection artifact (no lab, test or inventory files)
+build: setup  ## build the collection artifact (no lab, test or inventory files)
 	tests/build/check-artifact.sh
 
-molecule:  ## every molecule scenario: create, converge, idempotence, check, verify, destroy
+molecule: image  ## every molecule scenario: create, converge, idempotence, check, verify, destroy
 	@for s in $(SCENARIOS); do echo "==> molecule test -s $$s"; molecule test -s $$s || exit 1; done
 
 bench:  ## benchmarks (print numbers; never run by `make test`)

@@ -6,7 +6,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-seconds() { local t0=$EPOCHREALTIME; "$@" >/tmp/hobbynet-bench.log 2>&1; awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+seconds() {
+    local t0=$EPOCHREALTIME
+    "$@" >/tmp/hobbynet-bench.log 2>&1 || { echo "FAILED: $* (see /tmp/hobbynet-bench.log)" >&2; exit 1; }
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
+}
 
 make lab-down >/dev/null 2>&1
 cold=$(seconds make lab)

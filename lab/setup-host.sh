@@ -16,7 +16,7 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make)
+    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2)
 missing=()
 for p in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -53,8 +53,10 @@ if [[ ! -f $conf || $(cat "$conf") != "$want" ]]; then
 fi
 
 # The virtualenv: Debian's python3, the pinned tools. Reinstalled only when requirements change.
-if [[ ! -x .venv/bin/python ]]; then
-    /usr/bin/python3 -m venv .venv
+# A .venv made by another Python (pyenv, a removed interpreter) is rebuilt.
+if [[ ! -x .venv/bin/python ]] || ! grep -qx 'home = /usr/bin' .venv/pyvenv.cfg 2>/dev/null; then
+    /usr/bin/python3 -m venv --clear .venv
+    rm -f .venv/.requirements.sha256
 fi
 stamp=.venv/.requirements.sha256
 if [[ ! -f $stamp ]] || ! sha256sum --quiet -c "$stamp" 2>/dev/null; then

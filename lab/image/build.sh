@@ -11,11 +11,16 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=${LAB_IMAGE:-localhost/hobbynet-lab}
 
-# The host's own mirror list, never a hard-coded host: deb822 *.sources files and/or sources.list.
+# The host's own Debian mirror list, never a hard-coded host: the deb822 *.sources files signed by
+# the Debian archive keyring, and the main sources.list. Third-party repositories are left out (the
+# lab needs none, and they may not be reachable).
 mirrors=()
-for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list /etc/apt/sources.list; do
-    [[ -s $f ]] && grep -qE '^[[:space:]]*(deb|URIs:)' "$f" && mirrors+=("$f")
+for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -s $f ]] && grep -q 'debian-archive-keyring' "$f" && mirrors+=("$f")
 done
+if [[ -s /etc/apt/sources.list ]] && grep -qE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list; then
+    mirrors+=(/etc/apt/sources.list)
+fi
 if ((${#mirrors[@]} == 0)); then
     echo "build.sh: no apt sources found under /etc/apt on this machine; cannot build the lab image" >&2
     exit 1
@@ -53,5 +58,5 @@ podman tag "$tag" "$repo:current"
 
 # Drop older builds of this image (only ours: same repository, other recipe hashes).
 podman images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$repo" \
-    | grep -vxF -e "$tag" -e "$repo:current" | xargs -r podman rmi --force >/dev/null 2>&1 || true
+    | grep -vxF -e "$tag" -e "$repo:current" | xargs -r podman rmi 2>/dev/null || true  # in use: kept
 echo "$tag"
