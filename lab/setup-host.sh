@@ -16,7 +16,7 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2)
+    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables)
 missing=()
 for p in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
