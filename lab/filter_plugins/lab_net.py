@@ -302,6 +302,41 @@ def lab_addresses(hosts: list[str], hostvars: Mapping, networks: list[dict]) -> 
     return out
 
 
+def lab_first_hops(plan: list[dict]) -> dict[str, dict[str, list[str]]]:
+    """From a mesh plan, the neighbour(s) each site should use first to reach each other site.
+
+    Dijkstra over the planned links with their OSPF costs; equal-cost paths give several first
+    hops (BIRD installs them all as ECMP). Returns {src: {dst: sorted first-hop names}}.
+    """
+    graph: dict[str, dict[str, int]] = {}
+    for link in plan:
+        a, b = link["nodes"]
+        graph.setdefault(a, {})[b] = link["cost"]
+        graph.setdefault(b, {})[a] = link["cost"]
+    out: dict[str, dict[str, list[str]]] = {}
+    for src in sorted(graph):
+        dist = {src: 0}
+        first: dict[str, set[str]] = {src: set()}
+        todo = {src}
+        done: set[str] = set()
+        while todo:
+            node = min(todo, key=lambda n: (dist[n], n))
+            todo.discard(node)
+            done.add(node)
+            for peer, cost in graph[node].items():
+                if peer in done:
+                    continue
+                hops = {peer} if node == src else first[node]
+                d = dist[node] + cost
+                if peer not in dist or d < dist[peer]:
+                    dist[peer], first[peer] = d, set(hops)
+                    todo.add(peer)
+                elif d == dist[peer]:
+                    first[peer] |= hops
+        out[src] = {dst: sorted(first[dst]) for dst in sorted(graph) if dst != src and dst in first}
+    return out
+
+
 def _wrap(func):
     def run(*args, **kwargs):
         try:
@@ -321,5 +356,6 @@ class FilterModule:
             lab_containers,
             lab_container_actions,
             lab_addresses,
+            lab_first_hops,
         )
         return {f.__name__: _wrap(f) for f in funcs}
