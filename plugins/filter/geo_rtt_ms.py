@@ -11,6 +11,7 @@ from ansible_collections.hobbynet.infra.plugins.plugin_utils._cost import (
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._cost import (
     geo_rtt_ms as _geo_rtt_ms,
 )
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._values import omitted
 
 DOCUMENTATION = r"""
 name: geo_rtt_ms
@@ -76,7 +77,7 @@ def geo_rtt_ms(location_a: Any, location_b: Any = None, stretch: Any = DEFAULT_S
             "geo_rtt_ms: location_b is required, "
             "e.g. location_a | hobbynet.infra.geo_rtt_ms(location_b)"
         )
-    if stretch is None or type(stretch).__name__ == "_OmitType":  # null or Ansible's omit
+    if omitted(stretch):
         stretch = DEFAULT_STRETCH
     try:
         return _geo_rtt_ms(location_a, location_b, stretch)

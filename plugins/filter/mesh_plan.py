@@ -13,6 +13,7 @@ from ansible_collections.hobbynet.infra.plugins.plugin_utils._mesh import (
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._mesh import (
     mesh_plan as _mesh_plan,
 )
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._values import omitted
 
 DOCUMENTATION = r"""
 name: mesh_plan
@@ -163,13 +164,6 @@ _value:
 """
 
 
-def _omitted(value: Any) -> bool:
-    """True for null and for Ansible's ``omit`` (2.19 sentinel or the older placeholder string)."""
-    if value is None or type(value).__name__ == "_OmitType":
-        return True
-    return isinstance(value, str) and value.startswith("__omit_place_holder__")
-
-
 def mesh_plan(
     nodes: Any,
     pool_v4: Any = None,
@@ -180,7 +174,7 @@ def mesh_plan(
     stretch: Any = DEFAULT_STRETCH,
 ) -> list[dict[str, Any]]:
     """Thin shell around the pure function; errors become AnsibleFilterError."""
-    if _omitted(pool_v4):
+    if omitted(pool_v4):
         raise AnsibleFilterError(
             "mesh_plan: pool_v4 is required, an IPv4 network such as '10.255.0.0/16'"
         )
@@ -188,11 +182,11 @@ def mesh_plan(
         return _mesh_plan(
             nodes,
             pool_v4,
-            links=None if _omitted(links) else links,
-            rtt_ms=None if _omitted(rtt_ms) else rtt_ms,
-            port_base=DEFAULT_PORT_BASE if _omitted(port_base) else port_base,
-            default_cost=DEFAULT_COST if _omitted(default_cost) else default_cost,
-            stretch=DEFAULT_STRETCH if _omitted(stretch) else stretch,
+            links=None if omitted(links) else links,
+            rtt_ms=None if omitted(rtt_ms) else rtt_ms,
+            port_base=DEFAULT_PORT_BASE if omitted(port_base) else port_base,
+            default_cost=DEFAULT_COST if omitted(default_cost) else default_cost,
+            stretch=DEFAULT_STRETCH if omitted(stretch) else stretch,
         )
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError(f"mesh_plan: {exc}") from exc

@@ -33,3 +33,13 @@ def describe(value: Any, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return f"{text} (type {type_name(value)})"
+
+
+def omitted(value: Any) -> bool:
+    """True for null and for Ansible's ``omit`` (2.19 sentinel or the older placeholder string).
+
+    Recognised by name, so this module stays free of Ansible imports.
+    """
+    if value is None or type(value).__name__ == "_OmitType":
+        return True
+    return isinstance(value, str) and value.startswith("__omit_place_holder__")
