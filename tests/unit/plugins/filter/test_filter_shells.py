@@ -19,6 +19,10 @@ FILTERS = [
     "wg_keypair",
     "wg_pubkey",
     "wg_psk",
+    "pdns_zones",
+    "pdns_zones_plan",
+    "pdns_lua_check_program",
+    "pdns_api_key_hash",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
