@@ -36,11 +36,12 @@ clean: lab-down  ## also remove the lab image, the virtualenv and caches
 
 test: image lint unit integration build molecule  ## everything CI runs
 
-lint: setup  ## yamllint, ansible-lint (production profile), ruff
+lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs against their specs
 	yamllint --strict .
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
+	python tools/role_variables.py --check
 
 unit: setup  ## unit tests of the plugins
 	pytest -q tests/unit
