@@ -1,0 +1,105 @@
+"""The PowerDNS cache follower of powerdns_galera (roles/powerdns_galera/files/): when it refreshes
+the caches, and that it asks for the zone cache before the answer caches."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+SCRIPT = (
+    Path(__file__).resolve().parents[3]
+    / "roles"
+    / "powerdns_galera"
+    / "files"
+    / "hobbynet-pdns-cache-follower"
+)
+
+
+def load():
+    loader = importlib.machinery.SourceFileLoader("hobbynet_pdns_cache_follower", str(SCRIPT))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+follower_module = load()
+
+
+def test_script_is_executable_with_the_system_python():
+    assert SCRIPT.stat().st_mode & stat.S_IXUSR
+    assert SCRIPT.read_text().startswith("#!/usr/bin/python3\n")
+
+
+def test_a_connection_refreshes_at_once_and_once_more_after_settling():
+    f = follower_module.Follower(settle=0.5)
+    assert f.connected("1-1-10", now=100.0)
+    assert not f.observe("1-1-10", now=100.1)
+    assert not f.observe("1-1-10", now=100.4)
+    assert f.observe("1-1-10", now=100.5)
+    assert not f.observe("1-1-10", now=100.6)
+    assert not f.observe("1-1-10", now=200.0)
+
+
+def test_every_move_of_the_position_refreshes_and_restarts_the_settle_time():
+    f = follower_module.Follower(settle=0.5)
+    f.connected("1-1-10", now=0.0)
+    assert f.observe("1-1-10", now=0.5)  # the settle refresh of the connection
+    assert f.observe("1-1-11", now=1.0)
+    assert f.observe("1-1-12", now=1.3)
+    assert not f.observe("1-1-12", now=1.7)  # 0.4 s after the last move
+    assert f.observe("1-1-12", now=1.8)
+    assert not f.observe("1-1-12", now=5.0)
+
+
+def test_a_new_domain_in_the_position_is_a_move():
+    f = follower_module.Follower(settle=0.5)
+    f.connected("1-1-10", now=0.0)
+    f.observe("1-1-10", now=1.0)
+    assert f.observe("1-1-10,7-7-1", now=2.0)
+
+
+def test_a_reconnection_refreshes_even_at_the_same_position():
+    f = follower_module.Follower(settle=0.5)
+    f.connected("1-1-10", now=0.0)
+    f.observe("1-1-10", now=1.0)
+    assert f.connected("1-1-10", now=30.0)
+
+
+@pytest.fixture
+def fake_pdns_control(tmp_path):
+    """A pdns_control that records its commands and fails the ones named in $FAIL."""
+    calls = tmp_path / "calls"
+    tool = tmp_path / "pdns_control"
+    tool.write_text(
+        "#!/bin/sh\n"
+        f'echo "$1" >> {calls}\n'
+        'case " $FAIL " in *" $1 "*) echo "no socket" >&2; exit 1;; esac\n'
+        "echo Ok\n"
+    )
+    tool.chmod(0o755)
+    return tool, calls
+
+
+def test_refresh_reloads_the_zone_cache_before_purging(fake_pdns_control):
+    tool, calls = fake_pdns_control
+    follower_module.refresh(str(tool))
+    assert calls.read_text().split() == ["rediscover", "purge"]
+
+
+def test_refresh_failure_is_logged_not_raised(fake_pdns_control, monkeypatch, capsys):
+    tool, calls = fake_pdns_control
+    monkeypatch.setenv("FAIL", "rediscover")
+    follower_module.refresh(str(tool))
+    assert calls.read_text().split() == ["rediscover"]
+    assert "pdns_control rediscover failed (rc 1): no socket" in capsys.readouterr().err
+
+
+def test_refresh_without_pdns_control_is_logged(tmp_path, capsys):
+    follower_module.refresh(os.fspath(tmp_path / "missing"))
+    assert "pdns_control rediscover failed" in capsys.readouterr().err
