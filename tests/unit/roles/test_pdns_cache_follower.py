@@ -36,9 +36,11 @@ def test_script_is_executable_with_the_system_python():
     assert SCRIPT.read_text().startswith("#!/usr/bin/python3\n")
 
 
-def test_a_connection_refreshes_at_once_and_once_more_after_settling():
-    f = follower_module.Follower(settle=0.5)
+def test_a_connection_refreshes_at_once_and_again_at_each_delay():
+    f = follower_module.Follower(again=[0.5, 0.05])
     assert f.connected("1-1-10", now=100.0)
+    assert not f.observe("1-1-10", now=100.01)
+    assert f.observe("1-1-10", now=100.05)
     assert not f.observe("1-1-10", now=100.1)
     assert not f.observe("1-1-10", now=100.4)
     assert f.observe("1-1-10", now=100.5)
@@ -46,10 +48,17 @@ def test_a_connection_refreshes_at_once_and_once_more_after_settling():
     assert not f.observe("1-1-10", now=200.0)
 
 
-def test_every_move_of_the_position_refreshes_and_restarts_the_settle_time():
-    f = follower_module.Follower(settle=0.5)
+def test_delays_that_fall_due_together_refresh_once():
+    f = follower_module.Follower(again=[0.05, 0.5])
     f.connected("1-1-10", now=0.0)
-    assert f.observe("1-1-10", now=0.5)  # the settle refresh of the connection
+    assert f.observe("1-1-10", now=3.0)
+    assert not f.observe("1-1-10", now=3.1)
+
+
+def test_every_move_of_the_position_refreshes_and_restarts_the_delays():
+    f = follower_module.Follower(again=[0.5])
+    f.connected("1-1-10", now=0.0)
+    assert f.observe("1-1-10", now=0.5)  # the delayed refresh of the connection
     assert f.observe("1-1-11", now=1.0)
     assert f.observe("1-1-12", now=1.3)
     assert not f.observe("1-1-12", now=1.7)  # 0.4 s after the last move
@@ -58,17 +67,33 @@ def test_every_move_of_the_position_refreshes_and_restarts_the_settle_time():
 
 
 def test_a_new_domain_in_the_position_is_a_move():
-    f = follower_module.Follower(settle=0.5)
+    f = follower_module.Follower(again=[])
     f.connected("1-1-10", now=0.0)
-    f.observe("1-1-10", now=1.0)
+    assert not f.observe("1-1-10", now=1.0)
     assert f.observe("1-1-10,7-7-1", now=2.0)
 
 
 def test_a_reconnection_refreshes_even_at_the_same_position():
-    f = follower_module.Follower(settle=0.5)
+    f = follower_module.Follower(again=[])
     f.connected("1-1-10", now=0.0)
-    f.observe("1-1-10", now=1.0)
+    assert not f.observe("1-1-10", now=1.0)
     assert f.connected("1-1-10", now=30.0)
+
+
+def test_the_wait_is_cut_short_by_a_due_refresh():
+    f = follower_module.Follower(again=[0.05, 0.5])
+    f.connected("1-1-10", now=10.0)
+    assert f.next_wait(10.0, interval=0.1) == pytest.approx(0.05)
+    f.observe("1-1-10", now=10.05)
+    assert f.next_wait(10.05, interval=0.1) == pytest.approx(0.1)
+    assert f.next_wait(10.45, interval=0.1) == pytest.approx(0.05)
+    f.observe("1-1-10", now=10.5)
+    assert f.next_wait(11.0, interval=0.1) == pytest.approx(0.1)
+
+
+def test_again_parses_a_comma_separated_list():
+    assert follower_module.parse_args(["--again=0.05,0.5"]).again == [0.05, 0.5]
+    assert follower_module.parse_args([]).again == [0.05, 0.5]
 
 
 @pytest.fixture
