@@ -23,6 +23,8 @@ FILTERS = [
     "pdns_zones_plan",
     "pdns_lua_check_program",
     "pdns_api_key_hash",
+    "listener_conflicts",
+    "nft_guard",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
