@@ -23,11 +23,25 @@ FILTERS = [
     "pdns_zones_plan",
     "pdns_lua_check_program",
     "pdns_api_key_hash",
+    "galera_bootstrap_plan",
     "listener_conflicts",
     "nft_guard",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
+GALERA = ["d1", "d2", "d3"]
+GALERA_STATES = {
+    name: {
+        "running": False,
+        "status": "",
+        "comment": "",
+        "safe": 0,
+        "uuid": "6d5d7e0b-1111-11ee-8000-aabbccddeeff",
+        "seqno": seqno,
+        "recovered": True,
+    }
+    for name, seqno in (("d1", 41), ("d2", 42), ("d3", -1))
+}
 
 
 def load(name):
@@ -88,6 +102,31 @@ def test_documentation_matches_code(name):
         ("wg_pubkey", ["nope"], {}, "wg_pubkey: private key must be 44 base64 characters"),
         ("wg_psk", [SECRET, "a"], {}, "wg_psk: two peer names are required"),
         ("wg_psk", [SECRET, "a", "a"], {}, "wg_psk: a and b must name two different peers"),
+        ("galera_bootstrap_plan", [GALERA], {}, "galera_bootstrap_plan: states is required"),
+        (
+            "galera_bootstrap_plan",
+            [GALERA, GALERA_STATES],
+            {},
+            "galera_bootstrap_plan: play_writers is required",
+        ),
+        (
+            "galera_bootstrap_plan",
+            [GALERA, {"d1": {}}, ["d1"]],
+            {},
+            "galera_bootstrap_plan: the state of 'd1' has no key 'running'",
+        ),
+        (
+            "galera_bootstrap_plan",
+            [GALERA, GALERA_STATES, GALERA],
+            {"force": "d9"},
+            "galera_bootstrap_plan: the forced node (powerdns_galera_force_bootstrap_node) 'd9'",
+        ),
+        (
+            "galera_bootstrap_plan",
+            [GALERA, GALERA_STATES, GALERA],
+            {"check_mode": "perhaps"},
+            "galera_bootstrap_plan: check_mode must be a boolean",
+        ),
     ],
 )
 def test_errors_become_ansible_filter_errors(name, args, kwargs, fragment):
@@ -157,3 +196,21 @@ def test_geo_rtt_ms_treats_omit_as_default(omit):
     geo = get_filter("geo_rtt_ms")
     fra, nyc = {"lat": 50.11, "lon": 8.68}, {"lat": 40.71, "lon": -74.01}
     assert geo(fra, nyc, stretch=omit) == geo(fra, nyc) == 93.11
+
+
+@pytest.mark.parametrize("omit", _omit_values(), ids=repr)
+def test_galera_bootstrap_plan_treats_omit_as_default(omit):
+    plan = get_filter("galera_bootstrap_plan")
+    expected = plan(GALERA, GALERA_STATES, GALERA)
+    assert expected["mode"] == "refuse"
+    assert "committed position of d3 cannot be determined" in expected["reason"]
+    assert plan(GALERA, GALERA_STATES, GALERA, force=omit, check_mode=omit) == expected
+    assert plan(GALERA, GALERA_STATES, GALERA, check_mode=True)["mode"] == "unknown"
+    forced = plan(GALERA, GALERA_STATES, GALERA, "d1")
+    assert (forced["mode"], forced["bootstrap"], forced["anchor"]) == ("force", "d1", "d1")
+    states = {**GALERA_STATES, "d3": {**GALERA_STATES["d3"], "seqno": 40}}
+    assert plan(GALERA, states, list(reversed(GALERA)))["bootstrap"] == "d2"
+    with pytest.raises(AnsibleFilterError, match="states is required"):
+        plan(GALERA, omit, GALERA)
+    with pytest.raises(AnsibleFilterError, match="play_writers is required"):
+        plan(GALERA, GALERA_STATES, omit)
