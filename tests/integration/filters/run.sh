@@ -46,9 +46,8 @@ else
     exit 1
 fi
 
-filters=(mesh_plan mesh_peers ospf_cost geo_rtt_ms wg_keypair wg_pubkey wg_psk
-         pdns_zones pdns_zones_plan pdns_lua_check_program pdns_api_key_hash
-         galera_bootstrap_plan)
+# Every filter file of the collection (one public filter per file).
+mapfile -t filters < <(find "$repo/plugins/filter" -maxdepth 1 -name '*.py' ! -name '_*' -printf '%f\n' | sed 's/\.py$//' | sort)
 failed=0
 for f in "${filters[@]}"; do
     if out="$("$bin/ansible-doc" -t filter "hobbynet.infra.$f" 2>&1)" \
