@@ -47,7 +47,8 @@ else
 fi
 
 filters=(mesh_plan mesh_peers ospf_cost geo_rtt_ms wg_keypair wg_pubkey wg_psk
-         pdns_zones pdns_zones_plan pdns_lua_check_program pdns_api_key_hash)
+         pdns_zones pdns_zones_plan pdns_lua_check_program pdns_api_key_hash
+         site_prefixes site_address ipv4_int router_ids site_prefix_conflicts private_key_conflicts)
 failed=0
 for f in "${filters[@]}"; do
     if out="$("$bin/ansible-doc" -t filter "hobbynet.infra.$f" 2>&1)" \
