@@ -46,8 +46,9 @@ lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs 
 unit: setup  ## unit tests of the plugins
 	pytest -q tests/unit
 
-integration: setup  ## filters through Ansible, and ansible-doc for each plugin
+integration: setup  ## filters through Ansible, ansible-doc for each plugin, the table of bad inputs
 	tests/integration/filters/run.sh
+	tests/integration/bad_inputs/run.py
 
 build: setup  ## build the collection artifact (no lab, test or inventory files)
 	tests/build/check-artifact.sh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
@@ -86,6 +87,15 @@ options:
         (see P(hobbynet.infra.geo_rtt_ms#filter)).
     type: float
     default: 1.5
+  names:
+    description:
+      - "What error messages call the arguments and the node keys, for a caller whose users write
+        other names, for example a role passing its inventory variables -
+        C({pool_v4: wireguard_mesh_pool_v4, node: host, id: backbone_id}). Only messages change."
+      - "Keys: C(nodes), C(node), C(id), C(endpoint), C(location), C(pool_v4), C(links), C(rtt_ms),
+        C(port_base), C(default_cost); each defaults to itself. A node's key is shown as
+        C(<id name> of <node name> '<name>'), for example C(backbone_id of host 'r1')."
+    type: dict
 notes:
   - Errors (duplicate names or ids, id < 1, unknown or self or duplicate links, a pool that is not
     an IPv4 network or is too small, ports beyond 65535, a node in no link, malformed values) raise
@@ -172,11 +182,15 @@ def mesh_plan(
     port_base: Any = DEFAULT_PORT_BASE,
     default_cost: Any = DEFAULT_COST,
     stretch: Any = DEFAULT_STRETCH,
+    names: Any = None,
 ) -> list[dict[str, Any]]:
     """Thin shell around the pure function; errors become AnsibleFilterError."""
     if omitted(pool_v4):
+        pool_name = "pool_v4"
+        if isinstance(names, Mapping) and isinstance(names.get("pool_v4"), str):
+            pool_name = str(names["pool_v4"])
         raise AnsibleFilterError(
-            "mesh_plan: pool_v4 is required, an IPv4 network such as '10.255.0.0/16'"
+            f"mesh_plan: {pool_name} is required, an IPv4 network such as '10.255.0.0/16'"
         )
     try:
         return _mesh_plan(
@@ -187,6 +201,7 @@ def mesh_plan(
             port_base=DEFAULT_PORT_BASE if omitted(port_base) else port_base,
             default_cost=DEFAULT_COST if omitted(default_cost) else default_cost,
             stretch=DEFAULT_STRETCH if omitted(stretch) else stretch,
+            names=None if omitted(names) else names,
         )
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError(f"mesh_plan: {exc}") from exc

@@ -41,6 +41,21 @@ LINK_LOCAL_PREFIXLEN = 64
 LINK_LOCAL_ID_MAX = 0xFFFF
 
 NODE_KEYS = frozenset({"name", "id", "endpoint", "location"})
+# What error messages call the arguments and node keys: mesh_plan's own names by default; a
+# caller (a role) maps them to the inventory variables its users write (see ``check_names``).
+NAME_KEYS = (
+    "nodes",
+    "node",
+    "id",
+    "endpoint",
+    "location",
+    "pool_v4",
+    "links",
+    "rtt_ms",
+    "port_base",
+    "default_cost",
+)
+DEFAULT_NAMES: Mapping[str, str] = {key: key for key in NAME_KEYS}
 # Characters allowed in interface names made here: what the kernel, wg-quick and
 # systemd-networkd all accept, minus '.', which sysctl uses as a separator
 # (net.ipv4.conf.<ifname>.forwarding) and which reads like a VLAN (eth0.100).
@@ -128,6 +143,35 @@ def _ipv4_text(value: int) -> str:
 # --------------------------------------------------------------------------- #
 
 
+def check_names(names: Any) -> dict[str, str]:
+    """The names used in messages: ``DEFAULT_NAMES`` updated with ``names`` (None: none).
+
+    ``names`` maps keys of ``NAME_KEYS`` to non-empty strings, e.g. ``{"pool_v4":
+    "wireguard_mesh_pool_v4", "node": "host", "id": "backbone_id"}``; a node's field is
+    then shown as ``<id name> of <node name> '<name>'`` (``backbone_id of host 'r1'``).
+    """
+    result = dict(DEFAULT_NAMES)
+    if names is None:
+        return result
+    if not isinstance(names, Mapping):
+        raise TypeError(
+            f"names must be a mapping {{argument: name in messages}}, got {_describe(names)}"
+        )
+    for key in sorted(names, key=str):
+        if key not in DEFAULT_NAMES:
+            raise ValueError(f"names has unknown key {key!r}; known keys are {list(NAME_KEYS)}")
+        value = names[key]
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"names[{key!r}] must be a non-empty string, got {_describe(value)}")
+        result[str(key)] = str(value)
+    return result
+
+
+def _of(names: Mapping[str, str], field: str, node: str) -> str:
+    """How a node's field is called in messages: ``id of node 'a'``."""
+    return f"{names[field]} of {names['node']} {node!r}"
+
+
 def _check_int(value: Any, what: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an integer, got {_describe(value)}")
@@ -184,14 +228,16 @@ class _Node:
         self.location = location
 
 
-def _check_nodes(nodes: Any) -> list[_Node]:
+def _check_nodes(nodes: Any, n: Mapping[str, str] = DEFAULT_NAMES) -> list[_Node]:
     if isinstance(nodes, (str, bytes)) or not isinstance(nodes, Sequence):
         raise TypeError(
-            f"nodes must be a list of node mappings {{name, id, endpoint?, location?}}, "
+            f"{n['nodes']} must be a list of node mappings {{name, id, endpoint?, location?}}, "
             f"got {_describe(nodes)}"
         )
     if len(nodes) < 2:
-        raise ValueError(f"nodes must list at least 2 nodes to make a mesh, got {len(nodes)}")
+        raise ValueError(
+            f"{n['nodes']} must list at least 2 {n['node']}s to make a mesh, got {len(nodes)}"
+        )
     result: list[_Node] = []
     by_name: dict[str, _Node] = {}
     by_id: dict[int, _Node] = {}
@@ -213,26 +259,28 @@ def _check_nodes(nodes: Any) -> list[_Node]:
         if not isinstance(name, str) or not name:
             raise TypeError(f"{where}.name must be a non-empty string, got {_describe(name)}")
         name = str(name)
-        where = f"node {name!r}"
+        where_id = _of(n, "id", name)
         if "id" not in raw:
-            raise ValueError(f"{where} has no 'id' (a unique integer >= 1)")
+            raise ValueError(f"{where_id} is missing; it must be a unique integer >= 1")
         node_id = raw["id"]
         if isinstance(node_id, bool) or not isinstance(node_id, int):
-            raise TypeError(f"{where}: id must be an integer >= 1, got {_describe(node_id)}")
+            raise TypeError(f"{where_id} must be an integer >= 1, got {_describe(node_id)}")
         if node_id < 1:
-            raise ValueError(f"{where}: id must be an integer >= 1, got {node_id}")
+            raise ValueError(f"{where_id} must be an integer >= 1, got {node_id}")
         node_id = int(node_id)
-        endpoint = _check_endpoint(raw.get("endpoint"), f"{where}: endpoint")
+        endpoint = _check_endpoint(raw.get("endpoint"), _of(n, "endpoint", name))
         location_raw = raw.get("location")
         location = (
-            None if location_raw is None else check_location(location_raw, f"{where}: location")
+            None if location_raw is None else check_location(location_raw, _of(n, "location", name))
         )
         if name in by_name:
-            raise ValueError(f"duplicate node name {name!r} (ids {by_name[name].id} and {node_id})")
+            raise ValueError(
+                f"duplicate {n['node']} name {name!r} ({n['id']}s {by_name[name].id} and {node_id})"
+            )
         if node_id in by_id:
             raise ValueError(
-                f"duplicate node id {node_id} (nodes {by_id[node_id].name!r} and {name!r}); "
-                "ids must be unique"
+                f"duplicate {n['id']} {node_id} ({n['node']}s {by_id[node_id].name!r} and "
+                f"{name!r}); {n['id']}s must be unique"
             )
         node = _Node(name, node_id, endpoint, location)
         by_name[name] = node
@@ -242,37 +290,39 @@ def _check_nodes(nodes: Any) -> list[_Node]:
     return result
 
 
-def _check_links(links: Any, by_name: Mapping[str, _Node]) -> list[tuple[_Node, _Node]]:
+def _check_links(
+    links: Any, by_name: Mapping[str, _Node], n: Mapping[str, str] = DEFAULT_NAMES
+) -> list[tuple[_Node, _Node]]:
     """Validated links as (lower-id node, higher-id node) pairs, sorted by (lo id, hi id)."""
     if isinstance(links, (str, bytes)) or not isinstance(links, Sequence):
         raise TypeError(
-            f"links must be a list of [name, name] pairs (or omitted for the full mesh), "
+            f"{n['links']} must be a list of [name, name] pairs (or omitted for the full mesh), "
             f"got {_describe(links)}"
         )
     seen: dict[tuple[int, int], int] = {}
     pairs: list[tuple[_Node, _Node]] = []
     for pos, raw in enumerate(links):
-        where = f"links[{pos}]"
+        where = f"{n['links']}[{pos}]"
         if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence) or len(raw) != 2:
             raise TypeError(f"{where} must be a pair [name, name], got {_describe(raw)}")
         ends = []
         for name in raw:
             if not isinstance(name, str):
-                raise TypeError(f"{where} must name nodes by string, got {_describe(name)}")
+                raise TypeError(f"{where} must name {n['node']}s by string, got {_describe(name)}")
             node = by_name.get(name)
             if node is None:
                 raise ValueError(
-                    f"{where} names unknown node {str(name)!r}; known: {_names(by_name)}"
+                    f"{where} names unknown {n['node']} {str(name)!r}; known: {_names(by_name)}"
                 )
             ends.append(node)
         a, b = ends
         if a is b:
-            raise ValueError(f"{where} links node {a.name!r} to itself")
+            raise ValueError(f"{where} links {n['node']} {a.name!r} to itself")
         lo, hi = (a, b) if a.id < b.id else (b, a)
         key = (lo.id, hi.id)
         if key in seen:
             raise ValueError(
-                f"{where} [{a.name!r}, {b.name!r}] duplicates links[{seen[key]}] "
+                f"{where} [{a.name!r}, {b.name!r}] duplicates {n['links']}[{seen[key]}] "
                 "(links are unordered pairs)"
             )
         seen[key] = pos
@@ -289,11 +339,14 @@ def _names(by_name: Mapping[str, Any], limit: int = 10) -> str:
     return f"[{shown}]"
 
 
-def _check_rtt(rtt_ms: Any, by_name: Mapping[str, _Node]) -> dict[tuple[int, int], float]:
+def _check_rtt(
+    rtt_ms: Any, by_name: Mapping[str, _Node], n: Mapping[str, str] = DEFAULT_NAMES
+) -> dict[tuple[int, int], float]:
     """RTT per (lo id, hi id); when both directions are given their mean is used."""
+    rtt = n["rtt_ms"]
     if not isinstance(rtt_ms, Mapping):
         raise TypeError(
-            f"rtt_ms must be a mapping {{node: {{node: milliseconds}}}} (or omitted), "
+            f"{rtt} must be a mapping {{node: {{node: milliseconds}}}} (or omitted), "
             f"got {_describe(rtt_ms)}"
         )
     samples: dict[tuple[int, int], list[float]] = {}
@@ -301,22 +354,27 @@ def _check_rtt(rtt_ms: Any, by_name: Mapping[str, _Node]) -> dict[tuple[int, int
         row = rtt_ms[a_name]
         a = by_name.get(a_name) if isinstance(a_name, str) else None
         if a is None:
-            raise ValueError(f"rtt_ms names unknown node {a_name!r}; known: {_names(by_name)}")
+            raise ValueError(
+                f"{rtt} names unknown {n['node']} {a_name!r}; known: {_names(by_name)}"
+            )
         if not isinstance(row, Mapping):
             raise TypeError(
-                f"rtt_ms[{a_name!r}] must be a mapping {{node: milliseconds}}, got {_describe(row)}"
+                f"{rtt}[{a_name!r}] must be a mapping {{node: milliseconds}}, got {_describe(row)}"
             )
         for b_name in sorted(row, key=str):
             b = by_name.get(b_name) if isinstance(b_name, str) else None
             if b is None:
                 raise ValueError(
-                    f"rtt_ms[{a_name!r}] names unknown node {b_name!r}; known: {_names(by_name)}"
+                    f"{rtt}[{a_name!r}] names unknown {n['node']} {b_name!r}; "
+                    f"known: {_names(by_name)}"
                 )
             if a is b:
-                raise ValueError(f"rtt_ms[{a_name!r}][{b_name!r}] is an RTT from a node to itself")
-            value = check_number(row[b_name], f"rtt_ms[{a_name!r}][{b_name!r}]")
+                raise ValueError(
+                    f"{rtt}[{a_name!r}][{b_name!r}] is an RTT from a {n['node']} to itself"
+                )
+            value = check_number(row[b_name], f"{rtt}[{a_name!r}][{b_name!r}]")
             if value < 0:
-                raise ValueError(f"rtt_ms[{a_name!r}][{b_name!r}] must be >= 0 ms, got {value!r}")
+                raise ValueError(f"{rtt}[{a_name!r}][{b_name!r}] must be >= 0 ms, got {value!r}")
             key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
             samples.setdefault(key, []).append(value)
     # Mean of the given directions, summed in a fixed order (sorted) for determinism.
@@ -336,8 +394,11 @@ def mesh_plan(
     port_base: Any = DEFAULT_PORT_BASE,
     default_cost: Any = DEFAULT_COST,
     stretch: Any = DEFAULT_STRETCH,
+    names: Any = None,
 ) -> list[dict[str, Any]]:
     """Plan the tunnels of a WireGuard mesh.  See ``docs/filters.md`` for the contract.
+
+    ``names`` only changes error messages (see ``check_names``).
 
     Returns one dict per link, sorted by (lower id, higher id)::
 
@@ -349,67 +410,69 @@ def mesh_plan(
          "endpoint": {"a": "a.example.net", "b": None},
          "cost": 10, "cost_source": "default"}
     """
-    node_list = _check_nodes(nodes)
-    by_name = {n.name: n for n in node_list}
+    n = check_names(names)
+    node_list = _check_nodes(nodes, n)
+    by_name = {node.name: node for node in node_list}
 
     if not isinstance(pool_v4, str):
         raise TypeError(
-            f"pool_v4 must be an IPv4 network in CIDR form such as '10.255.0.0/16', "
+            f"{n['pool_v4']} must be an IPv4 network in CIDR form such as '10.255.0.0/16', "
             f"got {_describe(pool_v4)}"
         )
     try:
         pool = ipaddress.IPv4Network(str(pool_v4), strict=True)
     except ValueError as exc:
         raise ValueError(
-            f"pool_v4 {str(pool_v4)!r} is not an IPv4 network in CIDR form such as "
+            f"{n['pool_v4']} {str(pool_v4)!r} is not an IPv4 network in CIDR form such as "
             f"'10.255.0.0/16' ({exc})"
         ) from None
     capacity = pool.num_addresses // 2  # number of /31s
     if capacity < 1:
-        raise ValueError(f"pool_v4 {pool.with_prefixlen!r} is too small: it holds no /31")
+        raise ValueError(f"{n['pool_v4']} {pool.with_prefixlen!r} is too small: it holds no /31")
 
-    port_base = _check_int(port_base, "port_base", 1, PORT_MAX)
-    default_cost = _check_int(default_cost, "default_cost", OSPF_COST_MIN, OSPF_COST_MAX)
+    port_base = _check_int(port_base, n["port_base"], 1, PORT_MAX)
+    default_cost = _check_int(default_cost, n["default_cost"], OSPF_COST_MIN, OSPF_COST_MAX)
     stretch = check_stretch(stretch)
 
     if links is None:
         pairs = [(lo, hi) for i, lo in enumerate(node_list) for hi in node_list[i + 1 :]]
     else:
-        pairs = _check_links(links, by_name)
+        pairs = _check_links(links, by_name, n)
 
     linked: set[int] = set()
     for lo, hi in pairs:
         linked.add(lo.id)
         linked.add(hi.id)
-    lonely = [n.name for n in node_list if n.id not in linked]
+    lonely = [node.name for node in node_list if node.id not in linked]
     if lonely:
         raise ValueError(
-            f"node(s) {lonely} are in no link; add links for them or remove them from nodes"
+            f"{n['node']}(s) {lonely} are in no link of {n['links']}; add links for them or "
+            f"remove them from {n['nodes']}"
         )
 
-    rtt = {} if rtt_ms is None else _check_rtt(rtt_ms, by_name)
+    rtt = {} if rtt_ms is None else _check_rtt(rtt_ms, by_name, n)
 
     max_id = node_list[-1].id  # every node is in a link, so this id is used
     if port_base + max_id > PORT_MAX:
         worst = node_list[-1]
         raise ValueError(
-            f"port_base {port_base} + node id {max_id} (node {worst.name!r}) = "
-            f"{port_base + max_id} exceeds {PORT_MAX}; lower port_base to at most "
-            f"{PORT_MAX - max_id} or use smaller ids"
+            f"{n['port_base']} {port_base} + {_of(n, 'id', worst.name)} ({max_id}) = "
+            f"{port_base + max_id} exceeds {PORT_MAX}; lower {n['port_base']} to at most "
+            f"{PORT_MAX - max_id} or use smaller {n['id']}s"
         )
     if max_id > LINK_LOCAL_ID_MAX:  # unreachable while ports are checked; kept as a guard
-        raise ValueError(f"node id {max_id} exceeds {LINK_LOCAL_ID_MAX}")
+        raise ValueError(f"{n['id']} {max_id} exceeds {LINK_LOCAL_ID_MAX}")
 
     # The largest index is on a link whose higher id is the largest higher id.
     worst_lo, worst_hi = max(pairs, key=lambda p: link_index(p[0].id, p[1].id))
     worst_index = link_index(worst_lo.id, worst_hi.id)
     if worst_index >= capacity:
         raise ValueError(
-            f"pool_v4 {pool.with_prefixlen!r} is too small: it holds {capacity} /31 links "
-            f"(indexes 0..{capacity - 1}), enough for node ids up to "
+            f"{n['pool_v4']} {pool.with_prefixlen!r} is too small: it holds {capacity} /31 "
+            f"links (indexes 0..{capacity - 1}), enough for {n['id']}s up to "
             f"{max_id_for_links(capacity)}, but link {worst_lo.name!r}-{worst_hi.name!r} "
-            f"(ids {worst_lo.id} and {worst_hi.id}) has index {worst_index}; "
-            "use a larger pool or smaller ids"
+            f"({n['id']}s {worst_lo.id} and {worst_hi.id}) has index {worst_index}; "
+            f"use a larger pool or smaller {n['id']}s"
         )
 
     base = int(pool.network_address)

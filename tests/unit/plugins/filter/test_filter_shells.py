@@ -26,6 +26,12 @@ FILTERS = [
     "galera_bootstrap_plan",
     "listener_conflicts",
     "nft_guard",
+    "site_prefixes",
+    "site_address",
+    "ipv4_int",
+    "router_ids",
+    "site_prefix_conflicts",
+    "private_key_conflicts",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -127,6 +133,51 @@ def test_documentation_matches_code(name):
             {"check_mode": "perhaps"},
             "galera_bootstrap_plan: check_mode must be a boolean",
         ),
+        (
+            "mesh_plan",
+            [NODES, "10.0.0.0/33"],
+            {"names": {"pool_v4": "wireguard_mesh_pool_v4"}},
+            "mesh_plan: wireguard_mesh_pool_v4 '10.0.0.0/33' is not",
+        ),
+        (
+            "mesh_plan",
+            [NODES, None],
+            {"names": {"pool_v4": "wireguard_mesh_pool_v4"}},
+            "mesh_plan: wireguard_mesh_pool_v4 is required",
+        ),
+        ("mesh_plan", [NODES, "10.0.0.0/24"], {"names": {"x": "y"}}, "names has unknown key"),
+        (
+            "site_prefixes",
+            [["10.0.0.1"]],
+            {"name": "bird2_site_prefixes of r1"},
+            "site_prefixes: bird2_site_prefixes of r1: expected a list",
+        ),
+        ("site_prefixes", ["10.0.0.1/8"], {}, "site_prefixes: prefixes must be a list"),
+        ("site_prefixes", [[]], {"name": 3}, "site_prefixes: name must be a string"),
+        (
+            "site_address",
+            [{"inventory_hostname": "r1", "bird2_site_prefixes": ["x"]}],
+            {},
+            "site_address: bird2_site_prefixes of r1: expected a list",
+        ),
+        ("site_address", ["r1"], {}, "site_address: the input must be the variables of one host"),
+        ("ipv4_int", ["10.0.0.1/8"], {}, "ipv4_int: address '10.0.0.1/8' is not an IPv4 address"),
+        ("router_ids", [["a"]], {}, "router_ids: host_vars and plan are required"),
+        ("router_ids", [["a"], {"a": {}}, []], {}, "router_ids: router id of a: none"),
+        (
+            "site_prefix_conflicts",
+            [["a"], {"a": {}}],
+            {},
+            "site_prefix_conflicts: host_vars and pool_v4 are required",
+        ),
+        (
+            "site_prefix_conflicts",
+            [["a"], {"a": {}}, "10.0.0.0/33"],
+            {},
+            "site_prefix_conflicts: wireguard_mesh_pool_v4 '10.0.0.0/33' is not",
+        ),
+        ("private_key_conflicts", [["a"]], {}, "private_key_conflicts: host_vars is required"),
+        ("private_key_conflicts", ["a", {}], {}, "private_key_conflicts: hosts must be a list"),
     ],
 )
 def test_errors_become_ansible_filter_errors(name, args, kwargs, fragment):
@@ -159,6 +210,39 @@ def test_filters_return_values():
     pair = get_filter("wg_keypair")(SECRET, "fra")
     assert get_filter("wg_pubkey")(pair["private"]) == pair["public"]
     assert get_filter("wg_psk")(SECRET, "x", "y") == get_filter("wg_psk")(SECRET, "y", "x")
+
+
+def test_address_filters_return_values():
+    assert get_filter("site_prefixes")(["10.64.1.77/23", "2001:DB8::1/64"]) == [
+        {"family": 4, "host": "10.64.1.77/32", "prefix": "10.64.0.0/23"},
+        {"family": 6, "host": "2001:db8::1/128", "prefix": "2001:db8::/64"},
+    ]
+    host = {"inventory_hostname": "r1", "bird2_site_prefixes": ["2001:db8::1/64", "10.64.1.1/24"]}
+    assert get_filter("site_address")(host) == "10.64.1.1"
+    assert (
+        get_filter("site_address")({**host, "powerdns_galera_address": "192.0.2.7"}) == "192.0.2.7"
+    )
+    assert get_filter("site_address")({"bird2_site_prefixes": ["2001:db8::1/64"]}) is None
+    assert get_filter("ipv4_int")("10.64.1.1") == 171966721
+
+
+def test_backbone_filters_return_values():
+    plan = get_filter("mesh_plan")(NODES, "10.9.0.0/24")
+    host_vars = {
+        "a": {"bird2_site_prefixes": ["10.64.1.1/24"], "backbone_endpoint": "a.example.net"},
+        "b": {"bird2_router_id": "192.0.2.2", "wireguard_mesh_private_key": SECRET},
+    }
+    assert get_filter("router_ids")(["a", "b"], host_vars, plan) == {
+        "a": "10.64.1.1",
+        "b": "192.0.2.2",
+    }
+    assert get_filter("site_prefix_conflicts")(["a", "b"], host_vars, "10.9.0.0/24") == []
+    assert get_filter("site_prefix_conflicts")(["a", "b"], host_vars, "10.64.0.0/16") != []
+    assert get_filter("private_key_conflicts")(["a", "b"], host_vars) == []
+    shared = {"a": {"wireguard_mesh_private_key": SECRET}, "b": host_vars["b"]}
+    [message] = get_filter("private_key_conflicts")(["a", "b"], shared)
+    assert "of a and b is the same key" in message
+    assert SECRET not in message
 
 
 def _omit_values():
@@ -214,3 +298,16 @@ def test_galera_bootstrap_plan_treats_omit_as_default(omit):
         plan(GALERA, omit, GALERA)
     with pytest.raises(AnsibleFilterError, match="play_writers is required"):
         plan(GALERA, GALERA_STATES, omit)
+
+
+@pytest.mark.parametrize("omit", _omit_values()[1:], ids=repr)
+def test_address_filters_treat_omit_as_missing(omit):
+    assert get_filter("site_prefixes")(["10.0.0.1/8"], omit) == get_filter("site_prefixes")(
+        ["10.0.0.1/8"]
+    )
+    with pytest.raises(AnsibleFilterError, match="host_vars and plan are required"):
+        get_filter("router_ids")(["a"], {"a": {}}, omit)
+    with pytest.raises(AnsibleFilterError, match="host_vars and pool_v4 are required"):
+        get_filter("site_prefix_conflicts")(["a"], {"a": {}}, omit)
+    with pytest.raises(AnsibleFilterError, match="host_vars is required"):
+        get_filter("private_key_conflicts")(["a"], omit)

@@ -267,19 +267,24 @@ def test_mesh_plan_accepts_str_subclasses_and_outputs_plain_str():
         ([node("a", 1), {"id": 2}], {}, ValueError, ["nodes[1] has no 'name'"]),
         ([node("a", 1), {"name": "", "id": 2}], {}, TypeError, ["nodes[1].name"]),
         ([node("a", 1), {"name": 5, "id": 2}], {}, TypeError, ["nodes[1].name", "(type int)"]),
-        ([node("a", 1), {"name": "b"}], {}, ValueError, ["node 'b' has no 'id'"]),
+        ([node("a", 1), {"name": "b"}], {}, ValueError, ["id of node 'b' is missing"]),
         (
             [node("a", 1), node("b", 0)],
             {},
             ValueError,
-            ["node 'b'", "id must be an integer >= 1", "got 0"],
+            ["id of node 'b' must be an integer >= 1", "got 0"],
         ),
         ([node("a", 1), node("b", -3)], {}, ValueError, ["got -3"]),
-        ([node("a", 1), node("b", "2")], {}, TypeError, ["node 'b'", "'2' (type str)"]),
+        ([node("a", 1), node("b", "2")], {}, TypeError, ["id of node 'b'", "'2' (type str)"]),
         ([node("a", 1), node("b", 2.0)], {}, TypeError, ["2.0 (type float)"]),
         ([node("a", 1), node("b", True)], {}, TypeError, ["True (type bool)"]),
         ([node("a", 1), node("a", 2)], {}, ValueError, ["duplicate node name 'a'"]),
-        ([node("a", 1), node("b", 1)], {}, ValueError, ["duplicate node id 1", "'a'", "'b'"]),
+        (
+            [node("a", 1), node("b", 1)],
+            {},
+            ValueError,
+            ["duplicate id 1 (nodes 'a' and 'b'); ids must be unique"],
+        ),
         (
             [node("a", 1), {"name": "b", "id": 2, "endpiont": "x"}],
             {},
@@ -290,7 +295,7 @@ def test_mesh_plan_accepts_str_subclasses_and_outputs_plain_str():
             [node("a", 1), node("b", 2, "")],
             {},
             ValueError,
-            ["node 'b': endpoint is an empty string"],
+            ["endpoint of node 'b' is an empty string"],
         ),
         ([node("a", 1), node("b", 2, 42)], {}, TypeError, ["endpoint", "42 (type int)"]),
         (
@@ -306,13 +311,13 @@ def test_mesh_plan_accepts_str_subclasses_and_outputs_plain_str():
             [node("a", 1), node("b", 2, location=[1, 2])],
             {},
             TypeError,
-            ["node 'b': location must be a mapping"],
+            ["location of node 'b' must be a mapping"],
         ),
         (
             [node("a", 1), node("b", 2, location={"lat": 99, "lon": 0})],
             {},
             ValueError,
-            ["node 'b': location.lat must be between -90 and 90"],
+            ["location of node 'b'.lat must be between -90 and 90"],
         ),
     ],
 )
@@ -345,7 +350,7 @@ def test_mesh_plan_rejects_nodes(nodes, kwargs, exc, fragments):
             [
                 "pool_v4 '10.0.0.0/30' is too small",
                 "holds 2 /31 links",
-                "node ids up to 2",
+                "enough for ids up to 2",
                 "'home'-'nyc'",
                 "index 2",
             ],
@@ -373,7 +378,7 @@ def test_mesh_plan_rejects_nodes(nodes, kwargs, exc, fragments):
         (
             {"port_base": 65533},
             ValueError,
-            ["port_base 65533 + node id 3 (node 'nyc') = 65536 exceeds 65535", "at most 65532"],
+            ["port_base 65533 + id of node 'nyc' (3) = 65536 exceeds 65535", "at most 65532"],
         ),
         ({"port_base": 0}, ValueError, ["port_base must be between 1 and 65535, got 0"]),
         ({"port_base": "51820"}, TypeError, ["port_base must be an integer", "(type str)"]),
@@ -410,8 +415,111 @@ def test_mesh_plan_pool_error_names_largest_id():
         mesh_plan(nodes, "10.0.0.0/24")
     message = str(info.value)
     assert "holds 128 /31 links (indexes 0..127)" in message
-    assert "node ids up to 16" in message
+    assert "enough for ids up to 16" in message
     assert "(ids 1 and 40) has index 741" in message
+
+
+# The names a role passes so that messages name what its users wrote in the inventory.
+INVENTORY_NAMES = {
+    "nodes": "the hosts of wireguard_mesh_group 'backbone'",
+    "node": "host",
+    "id": "backbone_id",
+    "endpoint": "backbone_endpoint",
+    "location": "backbone_location",
+    "pool_v4": "wireguard_mesh_pool_v4",
+    "links": "wireguard_mesh_links",
+    "rtt_ms": "wireguard_mesh_rtt_ms",
+    "port_base": "wireguard_mesh_port_base",
+    "default_cost": "wireguard_mesh_default_cost",
+}
+
+
+@pytest.mark.parametrize(
+    ("nodes", "kwargs", "message"),
+    [
+        (
+            [node("a", 1)],
+            {},
+            "the hosts of wireguard_mesh_group 'backbone' must list at least 2 hosts",
+        ),
+        (
+            [node("a", 1), node("b", 0)],
+            {},
+            "backbone_id of host 'b' must be an integer >= 1, got 0",
+        ),
+        ([node("a", 1), node("b", 1)], {}, "duplicate backbone_id 1 (hosts 'a' and 'b')"),
+        (
+            [node("a", 1), node("b", 2, "1.2.3.4:51820")],
+            {},
+            "backbone_endpoint of host 'b' '1.2.3.4:51820' is not an IPv4/IPv6 address",
+        ),
+        (
+            [node("a", 1), node("b", 2, location={"lat": 99, "lon": 0})],
+            {},
+            "backbone_location of host 'b'.lat must be between -90 and 90",
+        ),
+        (THREE, {"pool_v4": "10.0.0.0/33"}, "wireguard_mesh_pool_v4 '10.0.0.0/33' is not an IPv4"),
+        (
+            THREE,
+            {"pool_v4": "10.0.0.0/30"},
+            "wireguard_mesh_pool_v4 '10.0.0.0/30' is too small: it holds 2 /31 links (indexes "
+            "0..1), enough for backbone_ids up to 2, but link 'home'-'nyc' (backbone_ids 2 and 3)",
+        ),
+        (
+            THREE,
+            {"links": [["fra", "home"], ["home", "nyc"], ["nyc", "ber"]]},
+            "wireguard_mesh_links[2] names unknown host 'ber'",
+        ),
+        (
+            THREE,
+            {"links": [["fra", "home"], ["home", "fra"]]},
+            "wireguard_mesh_links[1] ['home', 'fra'] duplicates wireguard_mesh_links[0]",
+        ),
+        (
+            THREE,
+            {"links": [["fra", "home"]]},
+            "host(s) ['nyc'] are in no link of wireguard_mesh_links; add links for them or remove "
+            "them from the hosts of wireguard_mesh_group 'backbone'",
+        ),
+        (THREE, {"rtt_ms": {"fra": {"ber": 1}}}, "wireguard_mesh_rtt_ms['fra'] names unknown host"),
+        (THREE, {"rtt_ms": {"fra": {"home": -1}}}, "wireguard_mesh_rtt_ms['fra']['home'] must be"),
+        (
+            THREE,
+            {"port_base": 65533},
+            "wireguard_mesh_port_base 65533 + backbone_id of host 'nyc' (3) = 65536 exceeds 65535; "
+            "lower wireguard_mesh_port_base to at most 65532 or use smaller backbone_ids",
+        ),
+        (THREE, {"port_base": 0}, "wireguard_mesh_port_base must be between 1 and 65535, got 0"),
+        (THREE, {"default_cost": 0}, "wireguard_mesh_default_cost must be between 1 and 65535"),
+    ],
+)
+def test_mesh_plan_messages_use_the_given_names(nodes, kwargs, message):
+    kwargs = {"pool_v4": POOL, **kwargs}
+    with pytest.raises((TypeError, ValueError)) as info:
+        mesh_plan(nodes, names=INVENTORY_NAMES, **kwargs)
+    assert message in str(info.value)
+    # No message falls back to the filter's own argument names.
+    assert not re.search(r"\b(pool_v4|port_base|rtt_ms|node id|nodes\[)", str(info.value))
+
+
+def test_mesh_plan_names_do_not_change_the_plan():
+    assert mesh_plan(THREE, POOL, names=INVENTORY_NAMES) == mesh_plan(THREE, POOL)
+    assert mesh_plan(THREE, POOL, names={"pool_v4": "x"}) == mesh_plan(THREE, POOL, names=None)
+
+
+@pytest.mark.parametrize(
+    ("names", "exc", "fragment"),
+    [
+        (["pool_v4"], TypeError, "names must be a mapping"),
+        ({"pool": "x"}, ValueError, "names has unknown key 'pool'"),
+        ({"pool_v4": ""}, TypeError, "names['pool_v4'] must be a non-empty string"),
+        ({"pool_v4": 3}, TypeError, "3 (type int)"),
+    ],
+)
+def test_mesh_plan_rejects_bad_names(names, exc, fragment):
+    with pytest.raises(exc) as info:
+        mesh_plan(THREE, POOL, names=names)
+    assert fragment in str(info.value)
 
 
 # -------------------------------------------------------------- mesh_peers
