@@ -13,7 +13,7 @@ export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 LAB_IMAGE_REPO := localhost/hobbynet-lab
 
-.PHONY: help setup image lab lab-down clean test lint unit integration build molecule bench
+.PHONY: help setup image lab lab-down clean test lint unit sanity integration build molecule bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
@@ -34,7 +34,7 @@ clean: lab-down  ## also remove the lab image, the virtualenv and caches
 	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi
 	rm -rf .venv .cache
 
-test: image lint unit integration build molecule  ## everything CI runs
+test: image lint unit sanity integration build molecule  ## everything CI runs
 
 lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs against their specs
 	yamllint --strict .
@@ -43,8 +43,11 @@ lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs 
 	ruff format --check .
 	python tools/role_variables.py --check
 
-unit: setup  ## unit tests of the plugins
-	pytest -q tests/unit
+unit: setup  ## unit tests of the plugins, on every ansible-core line of meta/runtime.yml
+	tests/cores/unit.sh
+
+sanity: setup  ## ansible-test sanity, offline, on every ansible-core line of meta/runtime.yml
+	tests/sanity/run.sh
 
 integration: setup  ## filters through Ansible, and ansible-doc for each plugin
 	tests/integration/filters/run.sh

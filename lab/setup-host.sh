@@ -4,7 +4,10 @@
 #   2. the podman host settings this machine kind requires (see docs/lab.md), with limits read
 #      from the machine at run time,
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
-#   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
+#   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra,
+#   5. a virtualenv per other ansible-core line the collection claims, and ansible-test's sanity
+#      virtualenvs of every line, so that `make unit` and `make sanity` run offline
+#      (tests/cores/setup.sh).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,8 +18,9 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
+# ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
 debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables)
+    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck)
 missing=()
 for p in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -68,4 +72,6 @@ fi
 # molecule and ansible find this checkout as the collection hobbynet.infra through this path.
 mkdir -p .cache/collections/ansible_collections/hobbynet
 ln -sfn ../../../.. .cache/collections/ansible_collections/hobbynet/infra
+
+tests/cores/setup.sh
 echo "setup: ok"
