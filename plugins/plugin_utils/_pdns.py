@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._values import describe as _describe
+from ._values import unvault as _unvault
 
 
 def _words(text: str) -> frozenset[str]:
@@ -673,6 +674,7 @@ def api_key_hash(key: Any, salt_seed: Any) -> str:
     """The PowerDNS (4.6+) scrypt form of an API key, with a salt derived from the key and
     ``salt_seed`` (the host name): the same inputs give the same line, so the config file is
     stable; different hosts get different salts.  Parameters as ``pdnsutil hash-password``."""
+    key = _unvault(key)
     if not isinstance(key, str) or len(key) < 16:
         raise ValueError("the API key must be a string of at least 16 characters")
     if not isinstance(salt_seed, str) or not salt_seed:

@@ -28,7 +28,7 @@ import base64
 import binascii
 from typing import Any
 
-from ._values import describe, type_name
+from ._values import describe, type_name, unvault
 
 try:
     from cryptography.hazmat.primitives import hashes
@@ -62,6 +62,7 @@ def _require_cryptography() -> None:
 
 
 def _check_secret(secret: Any) -> bytes:
+    secret = unvault(secret)
     if isinstance(secret, bytes):
         raw = bytes(secret)
         length = len(raw)

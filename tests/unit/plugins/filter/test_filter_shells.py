@@ -124,6 +124,29 @@ def test_filters_return_values():
     assert get_filter("wg_psk")(SECRET, "x", "y") == get_filter("wg_psk")(SECRET, "y", "x")
 
 
+def _vaulted(text):
+    """``text`` as ansible-core before 2.19 hands a vaulted variable to a filter."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    from ansible.parsing.yaml import objects
+
+    if not hasattr(objects.AnsibleVaultEncryptedUnicode, "from_plaintext"):
+        pytest.skip("ansible-core 2.19 and later hand filters the decrypted str")
+    secret = VaultSecret(b"unit-test vault password")
+    return objects.AnsibleVaultEncryptedUnicode.from_plaintext(
+        text, VaultLib([("default", secret)]), secret
+    )
+
+
+def test_filters_take_vaulted_secrets():
+    secret = _vaulted(SECRET)
+    assert not isinstance(secret, str)
+    assert get_filter("wg_keypair")(secret, "fra") == get_filter("wg_keypair")(SECRET, "fra")
+    assert get_filter("wg_psk")(secret, "a", "b") == get_filter("wg_psk")(SECRET, "a", "b")
+    key = "lab-api-key-0123456789abcdef"
+    hashed = get_filter("pdns_api_key_hash")
+    assert hashed(_vaulted(key), "g1") == hashed(key, "g1")
+
+
 # Run with `cryptography` unimportable: every filter file still loads (ansible-doc, the import
 # sanity test and the other filters need that) and each key filter fails only when called.
 _WITHOUT_CRYPTOGRAPHY = textwrap.dedent(
