@@ -52,8 +52,9 @@ sanity: setup  ## ansible-test sanity, offline, on every ansible-core line of me
 integration: setup  ## filters through Ansible, and ansible-doc for each plugin
 	tests/integration/filters/run.sh
 
-build: setup  ## build the collection artifact (no lab, test or inventory files)
+build: setup  ## build the collection artifact (no lab, test or inventory files); its EE metadata
 	tests/build/check-artifact.sh
+	tests/build/check-ee.sh
 
 molecule: image  ## every molecule scenario: create, converge, idempotence, check, verify, destroy
 	@for s in $(SCENARIOS); do echo "==> molecule test -s $$s"; molecule test -s $$s || exit 1; done
