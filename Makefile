@@ -13,13 +13,16 @@ export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 LAB_IMAGE_REPO := localhost/hobbynet-lab
 
-.PHONY: help setup image lab lab-down clean test lint unit sanity integration build molecule bench
+.PHONY: help setup cores image lab lab-down clean test lint unit sanity integration build molecule bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
 
 setup:  ## install what the lab and tests need (Debian packages, podman settings, .venv)
 	lab/setup-host.sh
+
+cores: setup  ## the other ansible-core lines, and ansible-test's sanity virtualenvs (tests/cores/setup.sh)
+	tests/cores/setup.sh
 
 image: setup  ## build the lab image if its recipe changed
 	lab/image/build.sh
@@ -43,10 +46,10 @@ lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs 
 	ruff format --check .
 	python tools/role_variables.py --check
 
-unit: setup  ## unit tests of the plugins, on every ansible-core line of meta/runtime.yml
+unit: cores  ## unit tests of the plugins, on every ansible-core line of meta/runtime.yml
 	tests/cores/unit.sh
 
-sanity: setup  ## ansible-test sanity, offline, on every ansible-core line of meta/runtime.yml
+sanity: cores  ## ansible-test sanity, offline, on every ansible-core line of meta/runtime.yml
 	tests/sanity/run.sh
 
 integration: setup  ## filters through Ansible, and ansible-doc for each plugin

@@ -4,10 +4,8 @@
 #   2. the podman host settings this machine kind requires (see docs/lab.md), with limits read
 #      from the machine at run time,
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
-#   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra,
-#   5. a virtualenv per other ansible-core line the collection claims, and ansible-test's sanity
-#      virtualenvs of every line, so that `make unit` and `make sanity` run offline
-#      (tests/cores/setup.sh).
+#   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
+# The other ansible-core lines the tests use come from tests/cores/setup.sh (`make cores`).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,6 +70,4 @@ fi
 # molecule and ansible find this checkout as the collection hobbynet.infra through this path.
 mkdir -p .cache/collections/ansible_collections/hobbynet
 ln -sfn ../../../.. .cache/collections/ansible_collections/hobbynet/infra
-
-tests/cores/setup.sh
 echo "setup: ok"

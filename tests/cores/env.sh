@@ -53,7 +53,7 @@ core_ansible_test() {
         cd "$link" || exit
         exec env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG \
             ANSIBLE_TEST_CONTENT_ROOT="$link" \
-            PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}" \
+            PIP_CACHE_DIR="${PIP_CACHE_DIR:-${HOME:-/root}/.cache/pip}" \
             HOME="$cores_top/.cache/ansible-test" \
             PATH="$bin:$PATH" \
             "$bin/ansible-test" "$@"

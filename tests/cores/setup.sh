@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare every claimed ansible-core line for `make unit` and `make sanity` (idempotent; needs the
-# package index only when something changed; run by lab/setup-host.sh after .venv exists):
+# package index only when something changed; `make cores`, after `make setup` made .venv):
 #   1. a virtualenv per extra line, .cache/cores/<line>, with tests/cores/requirements-<line>.txt,
 #      rebuilt only when that file changes (like .venv and requirements.txt);
 #   2. ansible-test's sanity virtualenvs of every line, primed here so that `make sanity` runs

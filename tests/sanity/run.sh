@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `ansible-test sanity` on each claimed ansible-core line (default: all of them), offline.
 #   tests/sanity/run.sh [LINE...]      e.g. tests/sanity/run.sh 2.17
-# tests/cores/setup.sh (make setup) primes ansible-test's sanity virtualenvs; this script runs
+# tests/cores/setup.sh (make cores) primes ansible-test's sanity virtualenvs; this script runs
 # them without the network: in a network namespace of its own when it can make one (root, as in
 # CI), so a test that would download anything fails instead of reaching out.
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$cores_top"
 if (($#)); then lines=("$@"); else mapfile -t lines < <(core_lines); fi
 
 # Without shellcheck ansible-test skips its shellcheck test and still passes.
-command -v shellcheck >/dev/null || { echo "sanity: shellcheck is missing (make setup)" >&2; exit 2; }
+command -v shellcheck >/dev/null || { echo "sanity: shellcheck is missing (make setup installs it)" >&2; exit 2; }
 
 offline=()
 if unshare --net true 2>/dev/null; then
