@@ -13,13 +13,16 @@ export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 LAB_IMAGE_REPO := localhost/hobbynet-lab
 
-.PHONY: help setup image lab lab-down clean test lint unit integration build molecule bench
+.PHONY: help setup cores image lab lab-down clean test lint unit sanity integration build molecule bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
 
 setup:  ## install what the lab and tests need (Debian packages, podman settings, .venv)
 	lab/setup-host.sh
+
+cores: setup  ## the other ansible-core lines, and ansible-test's sanity virtualenvs (tests/cores/setup.sh)
+	tests/cores/setup.sh
 
 image: setup  ## build the lab image if its recipe changed
 	lab/image/build.sh
@@ -34,7 +37,7 @@ clean: lab-down  ## also remove the lab image, the virtualenv and caches
 	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi
 	rm -rf .venv .cache
 
-test: image lint unit integration build molecule  ## everything CI runs
+test: image lint unit sanity integration build molecule  ## everything CI runs
 
 lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs against their specs
 	yamllint --strict .
@@ -43,15 +46,19 @@ lint: setup  ## yamllint, ansible-lint (production profile), ruff, role READMEs 
 	ruff format --check .
 	python tools/role_variables.py --check
 
-unit: setup  ## unit tests of the plugins
-	pytest -q tests/unit
+unit: cores  ## unit tests of the plugins, on every ansible-core line of meta/runtime.yml
+	tests/cores/unit.sh
+
+sanity: cores  ## ansible-test sanity, offline, on every ansible-core line of meta/runtime.yml
+	tests/sanity/run.sh
 
 integration: setup  ## filters through Ansible, ansible-doc for each plugin, the table of bad inputs
 	tests/integration/filters/run.sh
 	tests/integration/bad_inputs/run.py
 
-build: setup  ## build the collection artifact (no lab, test or inventory files)
+build: setup  ## build the collection artifact (no lab, test or inventory files); its EE metadata
 	tests/build/check-artifact.sh
+	tests/build/check-ee.sh
 
 molecule: image  ## every molecule scenario: create, converge, idempotence, check, verify, destroy
 	@for s in $(SCENARIOS); do echo "==> molecule test -s $$s"; molecule test -s $$s || exit 1; done

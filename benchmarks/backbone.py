@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Backbone benchmark on the running `make lab` fleet (prints numbers; asserts nothing).
 
 1. Cold convergence: stop bird on every site, start it on all at once, and time until every site
@@ -80,7 +80,7 @@ def cold_convergence() -> float:
         p.wait()
     done = {}
     for s, p in watchers.items():
-        out, _ = p.communicate(timeout=120)
+        out = p.communicate(timeout=120)[0]
         if p.returncode != 0:
             sys.exit(f"backbone.py: {s} did not converge within 90 s")
         done[s] = float(out.strip())
@@ -162,7 +162,7 @@ def link_cut(label: str) -> dict:
             back = time.time() - lifted
             break
         time.sleep(0.05)
-    out, _ = ping.communicate(timeout=60)
+    out = ping.communicate(timeout=60)[0]
     stamps = []
     for line in out.splitlines():
         if line.startswith("[") and "icmp_seq=" in line:
@@ -189,7 +189,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="cold-convergence repetitions")
     args = ap.parse_args()
 
-    colds = [cold_convergence() for _ in range(args.runs)]
+    colds = [cold_convergence() for _run in range(args.runs)]
     print(
         f"cold convergence, 5 sites (s): {' '.join(f'{c:.2f}' for c in colds)}"
         f"   median {statistics.median(colds):.2f}"

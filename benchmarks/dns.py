@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """DNS core benchmark on the running `make lab` fleet (prints numbers; asserts nothing).
 
 1. Propagation: a change made through the PowerDNS API of a writer (r1, r2, r3 in turn) until
@@ -338,7 +338,7 @@ def writer_kill() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    loop_out, _ = loop.communicate(timeout=120)
+    loop_out = loop.communicate(timeout=120)[0]
     writes = [json.loads(line) for line in loop_out.splitlines()]
     after = [w for w in writes if w[0] > t_kill and w[2] == 204]
     print(f"writer killed: {victim} (the routers' node; {dumps[victim]} binlog dump threads)")
@@ -352,7 +352,7 @@ def writer_kill() -> None:
     if stalled:
         print(f"  longest write during the stall: {max(w[1] - w[0] for w in stalled):.2f} s")
     for r, t in zip(REPLICAS, traces, strict=False):
-        out, _ = t.communicate(timeout=120)
+        out = t.communicate(timeout=120)[0]
         seen = [json.loads(line) for line in out.splitlines()[0:] if line.startswith("[")]
         first = next((ts for ts, v in seen if v and float(v) > t_kill), None)
         print(
@@ -360,7 +360,7 @@ def writer_kill() -> None:
             + (f"{first - t_kill:.2f} s" if first else "never (30 s)")
         )
     # systemd restarts the killed server after RestartSec: the unit left "inactive" then.
-    out, _ = rejoin.communicate(timeout=240)
+    out = rejoin.communicate(timeout=240)[0]
     synced = float(out.strip()) if out.strip() else float("inf")
     started = float(
         sh(
@@ -371,7 +371,7 @@ def writer_kill() -> None:
     # The whole journal: the SST script logs through short-lived `logger` processes that journald
     # does not always attribute to the unit. Its last line says what it did.
     journal = ""
-    for _ in range(20):
+    for _attempt in range(20):
         journal = sh(
             victim,
             f"journalctl --no-pager --since @{int(t_kill)} | grep -E 'completed on joiner' || true",

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Benchmark hobbynet.infra.mesh_plan on full meshes.
 
 Prints, for full meshes of 25..400 nodes, the best-of-N wall time of:
@@ -77,7 +77,7 @@ def make_nodes(count: int) -> list[dict[str, Any]]:
 def best_of(repeat: int, func: Callable[[], Any]) -> float:
     """Best wall time of ``repeat`` calls, with the garbage collector paused during each."""
     best = math.inf
-    for _ in range(repeat):
+    for _run in range(repeat):
         gc.collect()
         gc.disable()
         try:
@@ -102,7 +102,7 @@ def make_templar_runner(variables: dict[str, Any], expression: str) -> Callable[
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 400-node mesh")
     parser.add_argument("--no-templar", action="store_true", help="skip the Ansible Templar column")
     args = parser.parse_args()
@@ -176,7 +176,7 @@ def main() -> int:
             f"{c0:>3} -> {c1:>3} nodes: links x{l1 / l0:.2f}, pure time x{t1 / t0:.2f} "
             "(linear in links when the two ratios match)"
         )
-    target = next((t for c, _, t in rows if c == 200), None)
+    target = next((t for c, _links, t in rows if c == 200), None)
     if target is not None:
         verdict = "met" if target < 2 else "MISSED"
         print(f"target: 200 nodes under 2 s (pure function): {target:.3f} s, {verdict}")

@@ -5,6 +5,7 @@
 #      from the machine at run time,
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
 #   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
+# The other ansible-core lines the tests use come from tests/cores/setup.sh (`make cores`).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,8 +16,9 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
+# ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
 debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables)
+    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck)
 missing=()
 for p in "${debian_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write (or check) the variable table of every role README from its meta/argument_specs.yml.
 
 The table sits between the two marker lines below, under the README's "## Variables" heading; the
@@ -68,7 +68,7 @@ def render(readme: Path, spec_file: Path) -> str:
             f"{readme}: the markers of the variable table are missing:\n{BEGIN}\n{END}"
         )
     head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    tail = rest.split(END, 1)[1]
     return f"{head}{BEGIN}\n{table(spec_file)}\n{END}{tail}"
 
 

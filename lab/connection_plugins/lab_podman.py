@@ -20,7 +20,7 @@ import subprocess
 
 from ansible.errors import AnsibleConnectionFailure
 from ansible.module_utils.common.text.converters import to_bytes, to_native
-from ansible.plugins.connection import ensure_connect
+from ansible.plugins.connection import ConnectionBase, ensure_connect
 from ansible.utils.display import Display
 from ansible_collections.containers.podman.plugins.connection.podman import (
     Connection as PodmanConnection,
@@ -111,7 +111,7 @@ class Connection(PodmanConnection):
     def exec_command(self, cmd, in_data=None, sudoable=False):
         """The command in the container's namespaces, with its capabilities and environment."""
         # The base class's bookkeeping (verbosity output), not the stock plugin's exec.
-        super(PodmanConnection, self).exec_command(cmd, in_data=in_data, sudoable=sudoable)
+        ConnectionBase.exec_command(self, cmd, in_data=in_data, sudoable=sudoable)
         argv = self._prefix + shlex.split(to_native(cmd, errors="surrogate_or_strict"))
         display.vvv(f"EXEC {argv}", host=self._container_id)
         proc = subprocess.Popen(

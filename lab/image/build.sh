@@ -47,7 +47,7 @@ else
     mmdebstrap --quiet --variant=minbase --include="$packages" \
         --skip=cleanup/apt/lists \
         --customize-hook="chroot \"\$1\" systemctl disable $units" \
-        --customize-hook='rm -f "$1/etc/machine-id" && : > "$1/etc/machine-id"' \
+        --customize-hook="rm -f \"\$1/etc/machine-id\" && : > \"\$1/etc/machine-id\"" \
         "$suite" - "${mirrors[@]}" \
         | podman import --quiet \
             --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \

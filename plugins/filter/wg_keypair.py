@@ -6,6 +6,9 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
+    MissingDependencyError,
+)
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
     wg_keypair as _wg_keypair,
 )
 
@@ -81,7 +84,7 @@ def wg_keypair(secret: Any, label: Any = None) -> dict[str, str]:
         )
     try:
         return _wg_keypair(secret, label)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, MissingDependencyError) as exc:
         raise AnsibleFilterError(f"wg_keypair: {exc}") from exc
 
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
+    MissingDependencyError,
+)
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
     wg_psk as _wg_psk,
 )
 
@@ -67,7 +70,7 @@ def wg_psk(secret: Any, a: Any = None, b: Any = None) -> str:
         )
     try:
         return _wg_psk(secret, a, b)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, MissingDependencyError) as exc:
         raise AnsibleFilterError(f"wg_psk: {exc}") from exc
 
 

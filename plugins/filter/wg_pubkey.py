@@ -6,6 +6,9 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
+    MissingDependencyError,
+)
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._wgkeys import (
     wg_pubkey as _wg_pubkey,
 )
 
@@ -50,7 +53,7 @@ def wg_pubkey(private: Any) -> str:
     """Thin shell around the pure function; errors become AnsibleFilterError."""
     try:
         return _wg_pubkey(private)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, MissingDependencyError) as exc:
         raise AnsibleFilterError(f"wg_pubkey: {exc}") from exc
 
 

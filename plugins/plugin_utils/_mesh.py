@@ -606,4 +606,4 @@ def mesh_peers(plan: Any, node: Any) -> list[dict[str, Any]]:
     if node not in known:
         raise ValueError(f"node {node!r} is not in the plan; nodes in the plan: {_names(known)}")
     tunnels.sort(key=lambda t: t[0])
-    return [t for _, t in tunnels]
+    return [tunnel for _key, tunnel in tunnels]

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._values import describe as _describe
+from ._values import unvault as _unvault
 
 
 def _words(text: str) -> frozenset[str]:
@@ -212,6 +213,10 @@ def lua_chunk(code: str) -> str:
     return code[1:] if code.startswith(";") else "return " + code
 
 
+_LUA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LUA_NUMBER = re.compile(r"[0-9][0-9A-Za-z_.]*")
+
+
 def _lua_tokens(chunk: str) -> list[tuple[str, str, int]]:
     """Tokens (kind, text, offset) of a Lua chunk: names, brackets, other.  Strings and
     comments are skipped; unterminated ones raise ValueError."""
@@ -250,17 +255,11 @@ def _lua_tokens(chunk: str) -> list[tuple[str, str, int]]:
             tokens.append(("string", "", i))
             i = j + 1
             continue
-        if ch.isalpha() or ch == "_":
-            m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", chunk[i:])
-            assert m is not None
-            tokens.append(("name", m.group(0), i))
-            i += len(m.group(0))
-            continue
-        if ch.isdigit():
-            m = re.match(r"[0-9][0-9A-Za-z_.]*", chunk[i:])
-            assert m is not None
-            tokens.append(("number", m.group(0), i))
-            i += len(m.group(0))
+        # Lua names and numerals are ASCII; any other character is an "op" token below.
+        word = _LUA_NAME.match(chunk, i) or _LUA_NUMBER.match(chunk, i)
+        if word:
+            tokens.append(("name" if word.re is _LUA_NAME else "number", word.group(0), i))
+            i = word.end()
             continue
         if ch in "()[]{}.:,;=":
             tokens.append((ch, ch, i))
@@ -315,7 +314,7 @@ def check_lua_code(code: str) -> None:
                 "see LUA_FUNCTIONS in plugins/plugin_utils/_pdns.py)"
             )
     if code.startswith(";"):
-        if not any(kind == "name" and text == "return" for kind, text, _ in tokens):
+        if not any(kind == "name" and text == "return" for kind, text, _pos in tokens):
             raise ValueError("a LUA snippet starting with ';' must return a value (no 'return')")
     elif tokens[1:] and tokens[1][1] in _LUA_KEYWORDS - {"function", "nil", "not", "true", "false"}:
         # tokens[0] is the 'return' PowerDNS puts in front of the snippet.
@@ -675,6 +674,7 @@ def api_key_hash(key: Any, salt_seed: Any) -> str:
     """The PowerDNS (4.6+) scrypt form of an API key, with a salt derived from the key and
     ``salt_seed`` (the host name): the same inputs give the same line, so the config file is
     stable; different hosts get different salts.  Parameters as ``pdnsutil hash-password``."""
+    key = _unvault(key)
     if not isinstance(key, str) or len(key) < 16:
         raise ValueError("the API key must be a string of at least 16 characters")
     if not isinstance(salt_seed, str) or not salt_seed:

@@ -43,3 +43,16 @@ def omitted(value: Any) -> bool:
     if value is None or type(value).__name__ == "_OmitType":
         return True
     return isinstance(value, str) and value.startswith("__omit_place_holder__")
+
+
+def unvault(value: Any) -> Any:
+    """The text of a value encrypted with ansible-vault; any other value as it is.
+
+    Before ansible-core 2.19 a vaulted variable reaches a filter as an
+    ``AnsibleVaultEncryptedUnicode`` (a Sequence, not a str) that decrypts itself on ``str()``;
+    2.19 hands over the decrypted str.  Recognised by name, so this module stays free of Ansible
+    imports.
+    """
+    if type(value).__name__ == "AnsibleVaultEncryptedUnicode":
+        return str(value)
+    return value

@@ -16,6 +16,10 @@ Derivation (version 1; changing any constant below rotates every key):
   independent HKDF outputs.
 
 Error messages never contain a secret or a private key, only its type and length.
+
+The ``cryptography`` library is needed only when a key is computed: without it this module (and
+the three filters) still load, so ``ansible-doc`` and the other filters work, and each call raises
+:class:`MissingDependencyError` naming what to install.
 """
 
 from __future__ import annotations
@@ -24,12 +28,17 @@ import base64
 import binascii
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from ._values import describe, type_name, unvault
 
-from ._values import describe, type_name
+try:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+except ImportError as exc:
+    CRYPTOGRAPHY_IMPORT_ERROR: ImportError | None = exc
+else:
+    CRYPTOGRAPHY_IMPORT_ERROR = None
 
 SALT = b"hobbynet.infra wireguard v1"
 INFO_PRIVATE = b"wg-private:"
@@ -39,7 +48,21 @@ KEY_BYTES = 32
 KEY_B64_CHARS = 44
 
 
+class MissingDependencyError(RuntimeError):
+    """A library the key derivation needs is not installed on the controller."""
+
+
+def _require_cryptography() -> None:
+    if CRYPTOGRAPHY_IMPORT_ERROR is not None:
+        raise MissingDependencyError(
+            "the Python library 'cryptography' is required on the controller to compute "
+            "WireGuard keys; install it into the Python that runs Ansible "
+            f"(pip install cryptography): {CRYPTOGRAPHY_IMPORT_ERROR}"
+        ) from CRYPTOGRAPHY_IMPORT_ERROR
+
+
 def _check_secret(secret: Any) -> bytes:
+    secret = unvault(secret)
     if isinstance(secret, bytes):
         raw = bytes(secret)
         length = len(raw)
@@ -65,6 +88,7 @@ def _check_label(label: Any, what: str) -> bytes:
 
 
 def _hkdf(secret: bytes, info: bytes) -> bytes:
+    _require_cryptography()
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=SALT, info=info).derive(secret)
 
 
@@ -110,6 +134,7 @@ def decode_key(value: Any, what: str = "key") -> bytes:
 
 def public_from_private_bytes(private: bytes) -> bytes:
     """X25519 public key (the base point multiplied by the clamped scalar)."""
+    _require_cryptography()
     key = X25519PrivateKey.from_private_bytes(private)
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Finds when each Galera writer was out of the cluster, and whether two were out at once.
 
 Reads a JSON list of "<epoch> <host> <wsrep_local_state_comment|down>" lines (every writer's
@@ -40,7 +39,7 @@ overlaps = [
 print(
     json.dumps(
         {
-            "hosts_sampled": sorted({h for _, h, _ in samples}),
+            "hosts_sampled": sorted({host for _t, host, _state in samples}),
             "samples": len(samples),
             "windows": windows,
             "overlaps": overlaps,

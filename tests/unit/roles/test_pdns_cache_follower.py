@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 SCRIPT = (
     Path(__file__).resolve().parents[3]
@@ -31,9 +32,20 @@ def load():
 follower_module = load()
 
 
-def test_script_is_executable_with_the_system_python():
-    assert SCRIPT.stat().st_mode & stat.S_IXUSR
-    assert SCRIPT.read_text().startswith("#!/usr/bin/python3\n")
+def test_the_role_installs_it_as_a_program_of_the_system_python():
+    # In the collection: no shebang, not executable (ansible-test sanity, shebang test). On the
+    # host: `#!/usr/bin/python3` then the program, mode 0755 (tasks/powerdns.yml).
+    assert not SCRIPT.read_text().startswith("#!")
+    assert not SCRIPT.stat().st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    tasks = yaml.safe_load((SCRIPT.parents[1] / "tasks" / "powerdns.yml").read_text())
+    (install,) = [t for t in tasks if t.get("name") == "Install the cache follower"]
+    copy = install["ansible.builtin.copy"]
+    assert copy["content"] == (
+        "#!/usr/bin/python3\n"
+        "{{ lookup('ansible.builtin.file', 'hobbynet-pdns-cache-follower', rstrip=false) }}"
+    )
+    assert copy["dest"] == "/usr/local/sbin/hobbynet-pdns-cache-follower"
+    assert copy["mode"] == "0755"
 
 
 def test_a_connection_refreshes_at_once_and_again_at_each_delay():

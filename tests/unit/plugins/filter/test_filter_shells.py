@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -243,6 +247,78 @@ def test_backbone_filters_return_values():
     [message] = get_filter("private_key_conflicts")(["a", "b"], shared)
     assert "of a and b is the same key" in message
     assert SECRET not in message
+
+
+def _vaulted(text):
+    """``text`` as ansible-core before 2.19 hands a vaulted variable to a filter."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    from ansible.parsing.yaml import objects
+
+    if not hasattr(objects.AnsibleVaultEncryptedUnicode, "from_plaintext"):
+        pytest.skip("ansible-core 2.19 and later hand filters the decrypted str")
+    secret = VaultSecret(b"unit-test vault password")
+    return objects.AnsibleVaultEncryptedUnicode.from_plaintext(
+        text, VaultLib([("default", secret)]), secret
+    )
+
+
+def test_filters_take_vaulted_secrets():
+    secret = _vaulted(SECRET)
+    assert not isinstance(secret, str)
+    assert get_filter("wg_keypair")(secret, "fra") == get_filter("wg_keypair")(SECRET, "fra")
+    assert get_filter("wg_psk")(secret, "a", "b") == get_filter("wg_psk")(SECRET, "a", "b")
+    key = "lab-api-key-0123456789abcdef"
+    hashed = get_filter("pdns_api_key_hash")
+    assert hashed(_vaulted(key), "g1") == hashed(key, "g1")
+
+
+# Run with `cryptography` unimportable: every filter file still loads (ansible-doc, the import
+# sanity test and the other filters need that) and each key filter fails only when called.
+_WITHOUT_CRYPTOGRAPHY = textwrap.dedent(
+    """
+    import importlib, json, sys
+
+    sys.path.insert(0, sys.argv[1])
+    sys.modules["cryptography"] = None  # `import cryptography...` now raises ImportError
+    from ansible.errors import AnsibleFilterError
+
+    calls = {
+        "wg_keypair": (sys.argv[2], "fra"),
+        "wg_pubkey": ("A" * 43 + "=",),
+        "wg_psk": (sys.argv[2], "fra", "nyc"),
+    }
+    out = {}
+    prefix = "ansible_collections.hobbynet.infra.plugins.filter."
+    for name, args in calls.items():
+        module = importlib.import_module(prefix + name)
+        try:
+            module.FilterModule().filters()[name](*args)
+        except AnsibleFilterError as exc:
+            out[name] = [str(exc), type(exc.__cause__).__name__]
+    cost = importlib.import_module(prefix + "ospf_cost")
+    out["ospf_cost"] = cost.FilterModule().filters()["ospf_cost"](23)
+    print(json.dumps(out))
+    """
+)
+
+
+def test_key_filters_load_without_cryptography_and_fail_when_called():
+    collections = str(FILTER_DIR.parents[1] / ".cache" / "collections")
+    run = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_CRYPTOGRAPHY, collections, SECRET],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out.pop("ospf_cost") == 12
+    assert sorted(out) == ["wg_keypair", "wg_psk", "wg_pubkey"]
+    for name, (message, cause) in out.items():
+        assert message.startswith(f"{name}: the Python library 'cryptography' is required")
+        assert "pip install cryptography" in message
+        assert SECRET not in message
+        assert cause == "MissingDependencyError"
 
 
 def _omit_values():

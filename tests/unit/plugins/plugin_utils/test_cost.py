@@ -48,7 +48,8 @@ NYC = {"lat": 40.71, "lon": -74.01}
 )
 def test_ospf_cost_values(rtt, cost):
     assert ospf_cost(rtt) == cost
-    assert type(ospf_cost(rtt)) is int
+    assert isinstance(ospf_cost(rtt), int)
+    assert not isinstance(ospf_cost(rtt), bool)
 
 
 def test_ospf_cost_rounds_half_up_exactly():

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict, UserDict, UserList
 
 import pytest
-from ansible_collections.hobbynet.infra.plugins.plugin_utils._values import describe, type_name
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._values import (
+    describe,
+    type_name,
+    unvault,
+)
 
 
 class TaggedStr(str):
@@ -44,3 +48,18 @@ def test_describe():
     long = describe("x" * 100)
     assert long.startswith("'xxx") and "..." in long and long.endswith("(type str)")
     assert len(long.split(" (type")[0]) == 60
+
+
+class AnsibleVaultEncryptedUnicode:
+    """Like ansible-core's (before 2.19): not a str, decrypts itself on str()."""
+
+    def __str__(self):
+        return "decrypted secret"
+
+
+def test_unvault_decrypts_vaulted_values_and_passes_others_through():
+    assert unvault(AnsibleVaultEncryptedUnicode()) == "decrypted secret"
+    assert isinstance(unvault(AnsibleVaultEncryptedUnicode()), str)
+    value = TaggedStr("plain")
+    assert unvault(value) is value
+    assert unvault(None) is None
