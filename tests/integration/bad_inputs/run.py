@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Run the table of bad inputs (cases.yml) through the check playbooks, offline, in parallel.
 
 Every case runs ``ansible-playbook --check`` without color against an inventory (a copy with

@@ -439,7 +439,7 @@ def test_strings_from_templating_equal_native_values():
 def test_check_state_normalises():
     node = check_state("d1", {**up(), "running": "True", "seqno": "-1", "safe": "1"})
     assert (node.running, node.seqno, node.safe) == (True, -1, 1)
-    assert type(node.seqno) is int
+    assert isinstance(node.seqno, int) and not isinstance(node.seqno, bool)
 
 
 # ------------------------------------------------------------------ bad input
