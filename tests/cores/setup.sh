@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepare every claimed ansible-core line for `make unit` and `make sanity` (idempotent; needs the
 # package index only when something changed; `make cores`, after `make setup` made .venv):
-#   1. a virtualenv per extra line, .cache/cores/<line>, with tests/cores/requirements-<line>.txt,
-#      rebuilt only when that file changes (like .venv and requirements.txt);
+#   1. a virtualenv per extra line with tests/cores/requirements-<line>.txt, in the machine's cache
+#      ($cores_cache/cores/<line>-<hash of that file>, see env.sh): made once per set of pins;
 #   2. ansible-test's sanity virtualenvs of every line, primed here so that `make sanity` runs
 #      offline. ansible-test makes one virtualenv per sanity test, without pip, and bootstraps pip
 #      with a get-pip.py it downloads from a host this project cannot reach: tests/sanity/get_pip.py
@@ -15,10 +15,11 @@ cd "$cores_top"
 main=$(main_core_line)
 for line in $(core_lines); do
     [[ $line == "$main" ]] && continue
-    venv=.cache/cores/$line
+    venv=$(core_venv "$line")
     req=tests/cores/requirements-$line.txt
     stamp=$venv/.requirements.sha256
     if [[ ! -x $venv/bin/python ]] || ! grep -qx 'home = /usr/bin' "$venv/pyvenv.cfg" 2>/dev/null; then
+        mkdir -p "$(dirname "$venv")"
         /usr/bin/python3 -m venv --clear "$venv"
         rm -f "$stamp"
     fi
@@ -30,7 +31,7 @@ for line in $(core_lines); do
 done
 
 # The pip version ansible-test bootstraps into its sanity virtualenvs, for each line.
-state=.cache/ansible-test
+state=$cores_cache/ansible-test
 for line in $(core_lines); do
     bin=$(core_bin "$line")
     pip_version=$("$bin/python" - <<'PY'
