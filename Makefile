@@ -69,3 +69,6 @@ BENCHMARKS := benchmarks/lab.sh benchmarks/backbone.py benchmarks/dns.py benchma
 
 bench: image  ## benchmarks on the lab (print numbers; never run by `make test`; see docs/benchmarks.md)
 	@for b in $(BENCHMARKS); do echo "==> $$b"; "$$b"; done
+	@if [[ -n "$${COMPARE_ROLE:-}" ]]; then echo "==> benchmarks/converge.py"; \
+		benchmarks/converge.py --role "$$COMPARE_ROLE" --site; \
+	else echo "==> benchmarks/converge.py: skipped (COMPARE_ROLE=<checkout of the compared role>)"; fi
