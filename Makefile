@@ -52,8 +52,9 @@ unit: cores  ## unit tests of the plugins, on every ansible-core line of meta/ru
 sanity: cores  ## ansible-test sanity, offline, on every ansible-core line of meta/runtime.yml
 	tests/sanity/run.sh
 
-integration: setup  ## filters through Ansible, ansible-doc for each plugin, the table of bad inputs
+integration: setup  ## filters and modules through Ansible, ansible-doc for each plugin, the table of bad inputs
 	tests/integration/filters/run.sh
+	tests/integration/modules/run.sh
 	tests/integration/bad_inputs/run.py
 
 build: setup  ## build the collection artifact (no lab, test or inventory files); its EE metadata

@@ -152,22 +152,3 @@ def redact(text):
 def is_managed(text, marker):
     """Whether a file carries the marker line near its top (only such files are ever removed)."""
     return any(line.startswith(marker) for line in text.splitlines()[:5])
-
-
-def parse_systemctl_show(text):
-    """Parse `systemctl show -p Id -p ActiveState -p UnitFileState u1 u2 ...` into {Id: {k: v}}.
-
-    systemctl separates units with an empty line and prints the properties in a fixed order, but
-    only Id is relied on to name each block.
-    """
-    units = {}
-    block = {}
-    for line in [*text.splitlines(), ""]:
-        if not line.strip():
-            if block.get("Id"):
-                units[block["Id"]] = block
-            block = {}
-            continue
-        key, _sep, value = line.partition("=")
-        block[key] = value
-    return units

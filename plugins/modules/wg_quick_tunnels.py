@@ -126,9 +126,11 @@ import shutil
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hobbynet.infra.plugins.module_utils._systemd_units import (
+    parse_systemctl_show,
+)
 from ansible_collections.hobbynet.infra.plugins.module_utils._wg_quick import (
     is_managed,
-    parse_systemctl_show,
     plan_tunnel,
     redact,
 )

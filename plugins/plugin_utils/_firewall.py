@@ -183,3 +183,29 @@ def nft_guard(
         lines.append(f"\t\t{proto} dport {port} counter drop")
     lines += ["\t}", "}"]
     return "\n".join(lines) + "\n"
+
+
+def guards_to_load(
+    guards: Any, changed_paths: Any, loaded_tables: Any, config_dir: Any
+) -> list[str]:
+    """The roles whose guard file must be loaded now, in the order of ``guards``.
+
+    A role's file (``<config_dir>/<role>.nft``) is loaded when it was just written (it is in
+    ``changed_paths``), or when the kernel disagrees with it: the table ``hobbynet_<role>`` is
+    missing although the role guards a port, or present although the role guards none (the file
+    then only deletes it). ``loaded_tables`` are the names ``nft list tables inet`` printed.
+    """
+    if not isinstance(guards, Mapping):
+        raise TypeError(f"guards must be a mapping of role to listeners, got {_describe(guards)}")
+    for name, value in (("changed_paths", changed_paths), ("loaded_tables", loaded_tables)):
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise TypeError(f"{name} must be a list of strings, got {_describe(value)}")
+    config_dir = _check_text(config_dir, "config_dir").rstrip("/")
+    changed = set(changed_paths)
+    loaded = set(loaded_tables)
+    roles = []
+    for role, listeners in guards.items():
+        guarded = any(item["allow"] is not None for item in _check_listeners(listeners, role))
+        if f"{config_dir}/{role}.nft" in changed or (f"hobbynet_{role}" in loaded) != guarded:
+            roles.append(role)
+    return roles

@@ -37,15 +37,25 @@ def test_the_role_installs_it_as_a_program_of_the_system_python():
     # host: `#!/usr/bin/python3` then the program, mode 0755 (tasks/powerdns.yml).
     assert not SCRIPT.read_text().startswith("#!")
     assert not SCRIPT.stat().st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    tasks = yaml.safe_load((SCRIPT.parents[1] / "tasks" / "powerdns.yml").read_text())
-    (install,) = [t for t in tasks if t.get("name") == "Install the cache follower"]
-    copy = install["ansible.builtin.copy"]
-    assert copy["content"] == (
+    role = SCRIPT.parents[1]
+    program = yaml.safe_load((role / "vars" / "main.yml").read_text())[
+        "__powerdns_galera_follower_program"
+    ]
+    assert program == (
         "#!/usr/bin/python3\n"
         "{{ lookup('ansible.builtin.file', 'hobbynet-pdns-cache-follower', rstrip=false) }}"
     )
-    assert copy["dest"] == "/usr/local/sbin/hobbynet-pdns-cache-follower"
-    assert copy["mode"] == "0755"
+    tasks = yaml.safe_load((role / "tasks" / "powerdns.yml").read_text())
+    (write,) = [
+        t
+        for t in tasks
+        if t.get("name") == "Write the PowerDNS configuration, its check and the cache follower"
+    ]
+    files = " ".join(write["hobbynet.infra.file_set"]["files"].split())
+    assert (
+        "{'path': '/usr/local/sbin/hobbynet-pdns-cache-follower', 'owner': 'root', "
+        "'group': 'root', 'mode': '0755', 'content': __powerdns_galera_follower_program}"
+    ) in files
 
 
 def test_a_connection_refreshes_at_once_and_again_at_each_delay():

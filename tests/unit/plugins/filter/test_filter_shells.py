@@ -30,6 +30,7 @@ FILTERS = [
     "galera_bootstrap_plan",
     "listener_conflicts",
     "nft_guard",
+    "nft_guards_to_load",
     "site_prefixes",
     "site_address",
     "ipv4_int",

@@ -6,7 +6,6 @@ import pytest
 from ansible_collections.hobbynet.infra.plugins.module_utils._wg_quick import (
     is_managed,
     parse,
-    parse_systemctl_show,
     plan_tunnel,
     redact,
 )
@@ -166,14 +165,3 @@ def test_is_managed_looks_at_the_top_only():
     assert is_managed(conf(), MARK)
     assert not is_managed("[Interface]\n" * 6 + MARK, MARK)
     assert not is_managed("# written by hand\n[Interface]\n", MARK)
-
-
-def test_parse_systemctl_show_blocks():
-    out = (
-        "Id=wg-quick@a.service\nActiveState=active\nUnitFileState=enabled\n\n"
-        "Id=wg-quick@b.service\nActiveState=inactive\nUnitFileState=disabled\n"
-    )
-    units = parse_systemctl_show(out)
-    assert units["wg-quick@a.service"]["ActiveState"] == "active"
-    assert units["wg-quick@b.service"]["UnitFileState"] == "disabled"
-    assert parse_systemctl_show("") == {}

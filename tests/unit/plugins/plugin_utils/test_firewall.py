@@ -8,6 +8,7 @@ import re
 import pytest
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._firewall import (
     check_listener,
+    guards_to_load,
     listener_conflicts,
     nft_guard,
 )
@@ -247,3 +248,38 @@ def test_guard_accepts_exactly_the_allowed_sources(allow, order):
             assert any(net.subnet_of(n) for n in accepted if n.version == net.version)
         assert f"\t\ttcp dport {port} counter drop" in script
     assert "dport 53" not in script
+
+
+GUARDED = [{"service": "MariaDB", "proto": "tcp", "port": 3306, "var": "p", "allow": ["10.0.0.1"]}]
+OPEN = [{"service": "BIRD", "proto": "udp", "port": 3784, "var": "b", "allow": None}]
+
+
+def test_guards_in_step_with_the_kernel_are_not_loaded():
+    guards = {"powerdns_galera": GUARDED, "bird2": OPEN, "maxscale": []}
+    assert guards_to_load(guards, [], ["hobbynet_powerdns_galera", "other"], "/etc/g") == []
+
+
+def test_written_missing_or_left_over_guards_are_loaded_in_order():
+    guards = {"wireguard_mesh": GUARDED, "bird2": OPEN, "powerdns_galera": GUARDED, "maxscale": []}
+    loaded = ["hobbynet_bird2", "hobbynet_powerdns_galera"]
+    changed = ["/etc/g/maxscale.nft", "/etc/g/other.conf"]
+    # wireguard_mesh: missing; bird2: left over; maxscale: written; powerdns_galera: in step.
+    assert guards_to_load(guards, changed, loaded, "/etc/g/") == [
+        "wireguard_mesh",
+        "bird2",
+        "maxscale",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (([], [], [], "/d"), "guards must be a mapping"),
+        (({}, "x", [], "/d"), "changed_paths must be a list"),
+        (({}, [], None, "/d"), "loaded_tables must be a list"),
+        (({"r": "x"}, [], [], "/d"), "r must be a list of listeners"),
+    ],
+)
+def test_guards_to_load_rejects_bad_arguments(args, fragment):
+    with pytest.raises((TypeError, ValueError), match=fragment):
+        guards_to_load(*args)
