@@ -209,15 +209,15 @@ class FileSet:
             )
         attrs = [c for c in changes if c in ("mode", "owner", "group")]
         if attrs:
-            names = dict(mode="mode", owner="uid", group="gid")
+            # The attribute as the diff names it, which is also its key in have and want.
             keys = dict(mode="mode", owner="uid", group="gid")
             fmt = dict(mode=lambda v: f"{v:04o}", owner=str, group=str)
             self.diffs.append(
                 dict(
                     before_header=path,
                     after_header=path,
-                    before="".join(f"{names[a]}: {fmt[a](have[keys[a]])}\n" for a in attrs),
-                    after="".join(f"{names[a]}: {fmt[a](want[keys[a]])}\n" for a in attrs),
+                    before="".join(f"{keys[a]}: {fmt[a](have[keys[a]])}\n" for a in attrs),
+                    after="".join(f"{keys[a]}: {fmt[a](want[keys[a]])}\n" for a in attrs),
                 )
             )
 
