@@ -13,12 +13,33 @@ step() {
     awk -v s="$start" -v n="$EPOCHREALTIME" -v m="$*" \
         'BEGIN { printf "\n\033[1m==> [%7.1fs] %s\033[0m\n", n - s, m }'
 }
-play() { .venv/bin/ansible-playbook -i "$inventory" "$@"; }
+play() { finish_venv; .venv/bin/ansible-playbook -i "$inventory" "$@"; }
+
+# With both setup and image asked for, the virtualenv installs in the background while the image
+# builds (each about half a minute on a fresh machine, and neither needs the other); every later
+# step waits for it first.
+venv_job=
+finish_venv() {
+    if [[ -n $venv_job ]]; then
+        if ! wait "$venv_job"; then
+            echo "lab/run.sh: setup of the virtualenv failed (its output is above)" >&2
+            exit 1
+        fi
+        venv_job=
+    fi
+}
 
 for s in "$@"; do
     case $s in
-        setup)  step "setup: Debian packages, podman host settings, .venv"; lab/setup-host.sh ;;
-        image)  step "image: build the lab image if its recipe changed"; lab/image/build.sh ;;
+        setup)  step "setup: Debian packages, podman host settings, .venv"
+                lab/setup-host.sh --host
+                if [[ " $* " == *" image "* ]]; then
+                    lab/setup-host.sh --venv & venv_job=$!
+                else
+                    lab/setup-host.sh --venv
+                fi ;;
+        image)  step "image: build the lab image if its recipe changed${venv_job:+ (.venv installs meanwhile)}"
+                lab/image/build.sh; finish_venv ;;
         up)     step "up: create or converge the lab networks and containers"; play lab/playbooks/up.yml ;;
         site)   step "site: deploy playbooks/site.yml to the lab"; play playbooks/site.yml ;;
         health) step "health: the fleet's health"; play lab/playbooks/health.yml ;;
@@ -26,4 +47,5 @@ for s in "$@"; do
         *) echo "lab/run.sh: unknown step '$s' (setup image up site health down)" >&2; exit 2 ;;
     esac
 done
+finish_venv
 step "done: $*"

@@ -6,6 +6,11 @@
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
 #   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
 # The other ansible-core lines the tests use come from tests/cores/setup.sh (`make cores`).
+#
+# Usage: setup-host.sh [--host | --venv]   (default: both)
+#   --host  steps 1 and 2: what building the lab image needs
+#   --venv  steps 3 and 4 (needs python3-venv from step 1); lab/run.sh runs it while the lab image
+#           builds, as on a fresh machine each takes about half a minute
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,29 +21,30 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-# ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
-debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-    fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck)
-missing=()
-for p in "${debian_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    echo "installing Debian packages: ${missing[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+host_setup() {
+    # ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
+    debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
+        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck)
+    missing=()
+    for p in "${debian_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "installing Debian packages: ${missing[*]}"
+        apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
 
-# Podman on this machine kind: runc (crun fails in hybrid cgroup mode), cgroupfs, file events, and
-# default ulimits no higher than the hard limits the VM grants (it withholds CAP_SYS_RESOURCE).
-nofile=$(ulimit -Hn)
-nproc=$(ulimit -Hu)
-pid_max=$(cat /proc/sys/kernel/pid_max)
-[[ $nofile == unlimited ]] && nofile=1048576
-if [[ $nproc == unlimited ]] || ((nproc > pid_max)); then nproc=$pid_max; fi
-conf=/etc/containers/containers.conf.d/hobbynet-lab.conf
-mkdir -p "$(dirname "$conf")"
-want=$(cat <<CONF
+    # Podman on this machine kind: runc (crun fails in hybrid cgroup mode), cgroupfs, file events, and
+    # default ulimits no higher than the hard limits the VM grants (it withholds CAP_SYS_RESOURCE).
+    nofile=$(ulimit -Hn)
+    nproc=$(ulimit -Hu)
+    pid_max=$(cat /proc/sys/kernel/pid_max)
+    [[ $nofile == unlimited ]] && nofile=1048576
+    if [[ $nproc == unlimited ]] || ((nproc > pid_max)); then nproc=$pid_max; fi
+    conf=/etc/containers/containers.conf.d/hobbynet-lab.conf
+    mkdir -p "$(dirname "$conf")"
+    want=$(cat <<CONF
 # Written by hobbynet.infra lab/setup-host.sh; values read from this machine.
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
@@ -48,26 +54,38 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
-)
-if [[ ! -f $conf || $(cat "$conf") != "$want" ]]; then
-    printf '%s\n' "$want" >"$conf"
-    echo "wrote $conf"
-fi
+    )
+    if [[ ! -f $conf || $(cat "$conf") != "$want" ]]; then
+        printf '%s\n' "$want" >"$conf"
+        echo "wrote $conf"
+    fi
+}
 
-# The virtualenv: Debian's python3, the pinned tools. Reinstalled only when requirements change.
-# A .venv made by another Python (pyenv, a removed interpreter) is rebuilt.
-if [[ ! -x .venv/bin/python ]] || ! grep -qx 'home = /usr/bin' .venv/pyvenv.cfg 2>/dev/null; then
-    /usr/bin/python3 -m venv --clear .venv
-    rm -f .venv/.requirements.sha256
-fi
-stamp=.venv/.requirements.sha256
-if [[ ! -f $stamp ]] || ! sha256sum --quiet -c "$stamp" 2>/dev/null; then
-    echo "installing pinned Python tools into .venv"
-    .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-    sha256sum requirements.txt >"$stamp"
-fi
+venv_setup() {
+    # The virtualenv: Debian's python3, the pinned tools. Reinstalled only when requirements change.
+    # A .venv made by another Python (pyenv, a removed interpreter) is rebuilt.
+    if [[ ! -x .venv/bin/python ]] || ! grep -qx 'home = /usr/bin' .venv/pyvenv.cfg 2>/dev/null; then
+        /usr/bin/python3 -m venv --clear .venv
+        rm -f .venv/.requirements.sha256
+    fi
+    stamp=.venv/.requirements.sha256
+    if [[ ! -f $stamp ]] || ! sha256sum --quiet -c "$stamp" 2>/dev/null; then
+        echo "installing pinned Python tools into .venv"
+        # --no-compile: byte-compiling the ~20k files of the ansible package took 16 of 39 s on a fresh
+        # machine; Python compiles (and caches) the few modules a run imports, on first use.
+        .venv/bin/pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
+        sha256sum requirements.txt >"$stamp"
+    fi
 
-# molecule and ansible find this checkout as the collection hobbynet.infra through this path.
-mkdir -p .cache/collections/ansible_collections/hobbynet
-ln -sfn ../../../.. .cache/collections/ansible_collections/hobbynet/infra
-echo "setup: ok"
+    # molecule and ansible find this checkout as the collection hobbynet.infra through this path.
+    mkdir -p .cache/collections/ansible_collections/hobbynet
+    ln -sfn ../../../.. .cache/collections/ansible_collections/hobbynet/infra
+}
+
+case ${1:-} in
+    '') host_setup; venv_setup ;;
+    --host) host_setup ;;
+    --venv) venv_setup ;;
+    *) echo "usage: setup-host.sh [--host | --venv]" >&2; exit 2 ;;
+esac
+echo "setup${1:+ $1}: ok"
