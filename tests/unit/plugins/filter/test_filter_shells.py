@@ -37,6 +37,7 @@ FILTERS = [
     "router_ids",
     "site_prefix_conflicts",
     "private_key_conflicts",
+    "bgp_plan",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -183,6 +184,13 @@ def test_documentation_matches_code(name):
         ),
         ("private_key_conflicts", [["a"]], {}, "private_key_conflicts: host_vars is required"),
         ("private_key_conflicts", ["a", {}], {}, "private_key_conflicts: hosts must be a list"),
+        ("bgp_plan", [{}], {}, "bgp_plan: the host name is required"),
+        (
+            "bgp_plan",
+            [{"bird2_asn": 23456, "bird2_own_prefixes": ["10.0.0.0/8"]}, "r1"],
+            {},
+            "bgp_plan: bird2_asn of r1: 23456 is AS_TRANS (RFC 6793)",
+        ),
     ],
 )
 def test_errors_become_ansible_filter_errors(name, args, kwargs, fragment):

@@ -1,0 +1,619 @@
+"""The BGP edge of a site: inputs checked and turned into the sessions bird2 renders.
+
+Pure functions: no Ansible imports, no I/O, no randomness, no global state.
+Used by the ``hobbynet.infra.bgp_plan`` filter (roles/bird2/tasks/preflight.yml).
+
+``bgp_plan`` reads one host's variables (a mapping ``{var: value}``, ``hostvars[host]`` under
+Ansible) and returns every problem at once, each message naming the variable as the user wrote
+it (``bird2_bgp_sessions[1] (transit2) of r1: neighbor_as ...``), or the plan: the AS, its own
+prefixes and cone per family, and one normalised entry per session with everything the
+templates need (family, local preference, import and export policy, limits). Decisions live
+here, not in Jinja: the local preference by kind, whether the first AS is enforced, what a
+session exports.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._values import describe as _describe
+
+ASN = "bird2_asn"
+ALLOW_RESERVED = "bird2_asn_allow_reserved"
+OWN = "bird2_own_prefixes"
+SESSIONS = "bird2_bgp_sessions"
+IXES = "bird2_ixes"
+POOL = "wireguard_mesh_plan_pool_v4"
+BOGONS = {4: "bird2_bgp_bogons4", 6: "bird2_bgp_bogons6"}
+BOGON_ASNS = "bird2_bgp_bogon_asns"
+LENGTHS = {
+    4: ("bird2_bgp_min_length4", "bird2_bgp_max_length4"),
+    6: ("bird2_bgp_min_length6", "bird2_bgp_max_length6"),
+}
+MAX_PATH = "bird2_bgp_max_path_length"
+ROA = "bird2_bgp_roa"
+DRAIN = "bird2_bgp_drain"
+SITE = "backbone_id"
+
+KINDS = ("transit", "ix_route_server", "ix_peer", "peer", "downstream")
+# The seed's scheme: what we learn from a customer beats a peer, beats the IX, beats transit.
+LOCAL_PREF = {"transit": 50, "ix_route_server": 90, "ix_peer": 90, "peer": 100, "downstream": 120}
+# The second field of the large community (OWN_ASN, 1, n) that says where a route was learnt.
+KIND_COMMUNITY = {"transit": 1, "ix_route_server": 2, "ix_peer": 3, "peer": 4, "downstream": 5}
+TRANSIT_ROUTES = ("full", "default", "both")
+DOWNSTREAM_EXPORT = ("full", "default")
+MAX_PREFIX_ACTIONS = ("restart", "disable", "block", "warn")
+SESSION_KEYS = {
+    "name",
+    "kind",
+    "neighbor",
+    "neighbor_as",
+    "local_address",
+    "password",
+    "multihop",
+    "bfd",
+    "max_prefix",
+    "max_prefix_action",
+    "local_pref",
+    "transit_routes",
+    "export",
+    "prefixes",
+    "ix",
+    "drain",
+}
+REQUIRED_KEYS = ("name", "kind", "neighbor", "neighbor_as", "local_address")
+IX_KEYS = {"name", "interface", "lan4", "lan6"}
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+_IFNAME = re.compile(r"[A-Za-z0-9_.@-]{1,15}")
+
+# ASNs never valid in a session or as our own (RFC 7607 0, RFC 6793 AS_TRANS, RFC 7300 last of
+# each range).
+_ASN_NEVER = {
+    0: "AS 0 (RFC 7607)",
+    23456: "AS_TRANS (RFC 6793)",
+    65535: "reserved (RFC 7300)",
+    4294967295: "reserved (RFC 7300)",
+}
+# Valid on the wire but not on the public Internet: refused unless bird2_asn_allow_reserved.
+_ASN_RESERVED = (
+    (64496, 64511, "a documentation ASN (RFC 5398)"),
+    (64512, 65534, "a private ASN (RFC 6996)"),
+    (65536, 65551, "a documentation ASN (RFC 5398)"),
+    (65552, 131071, "reserved by IANA"),
+    (4200000000, 4294967294, "a private ASN (RFC 6996)"),
+)
+
+
+class BgpInputError(ValueError):
+    """Every problem found in one host's BGP inputs, one message per line."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+def asn_problem(value: Any, allow_reserved: bool) -> str | None:
+    """Why ``value`` is not an ASN we accept, or None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be an integer ASN, not {_describe(value)}"
+    if not 1 <= value <= 4294967294:
+        return f"{value} is outside 1..4294967294" if value not in _ASN_NEVER else _never(value)
+    if value in _ASN_NEVER:
+        return _never(value)
+    if not allow_reserved:
+        for low, high, what in _ASN_RESERVED:
+            if low <= value <= high:
+                return (
+                    f"{value} is {what}, not usable on the Internet "
+                    f"(set {ALLOW_RESERVED}: true for a lab)"
+                )
+    return None
+
+
+def _never(value: int) -> str:
+    return f"{value} is {_ASN_NEVER[value]}, never valid in BGP"
+
+
+def _network(item: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A prefix in canonical form; host bits must be clear (BGP announces networks)."""
+    if not isinstance(item, str) or "/" not in item:
+        return None
+    try:
+        return ipaddress.ip_network(item, strict=True)
+    except ValueError:
+        return None
+
+
+def _address(item: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not isinstance(item, str):
+        return None
+    try:
+        address = ipaddress.ip_address(item)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return None
+    return address
+
+
+def _prefix_list(value: Any, where: str, problems: list[str]) -> list[Any]:
+    """Networks of a list, one problem per bad item."""
+    if not isinstance(value, list) or isinstance(value, str):
+        problems.append(f"{where}: expected a list of prefixes, not {_describe(value)}")
+        return []
+    out = []
+    for index, item in enumerate(value):
+        network = _network(item)
+        if network is None:
+            problems.append(
+                f"{where}: item {index} ({_describe(item)}) is not a prefix with its host bits "
+                "clear (e.g. 192.0.2.0/24 or 2001:db8::/32)"
+            )
+        else:
+            out.append(network)
+    return out
+
+
+def _check_ixes(value: Any, host: str, problems: list[str]) -> dict[str, dict[str, Any]]:
+    where = f"{IXES} of {host}"
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected a list of mappings, not {_describe(value)}")
+        return {}
+    ixes: dict[str, dict[str, Any]] = {}
+    for index, item in enumerate(value):
+        at = f"{IXES}[{index}] of {host}"
+        if not isinstance(item, Mapping):
+            problems.append(f"{at}: expected a mapping, not {_describe(item)}")
+            continue
+        unknown = sorted(set(item) - IX_KEYS)
+        if unknown:
+            problems.append(f"{at}: unknown keys {unknown} (known: {sorted(IX_KEYS)})")
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            problems.append(
+                f"{at}: name must be letters, digits and _ (a letter first), not {_describe(name)}"
+            )
+            continue
+        if name in ixes:
+            problems.append(f"{at}: the name {name!r} is used twice")
+            continue
+        interface = item.get("interface")
+        if not isinstance(interface, str) or not _IFNAME.fullmatch(interface):
+            problems.append(
+                f"{at} ({name}): interface must be an interface name, not {_describe(interface)}"
+            )
+        lans = {}
+        for family, key in ((4, "lan4"), (6, "lan6")):
+            if item.get(key) is None:
+                continue
+            network = _network(item[key])
+            if network is None or network.version != family:
+                problems.append(
+                    f"{at} ({name}): {key} must be the IPv{family} peering LAN with its host bits "
+                    f"clear, not {_describe(item[key])}"
+                )
+            else:
+                lans[family] = network
+        if not lans:
+            problems.append(f"{at} ({name}): give the peering LAN (lan4, lan6 or both)")
+        ixes[name] = {"name": name, "interface": interface, "lans": lans}
+    return ixes
+
+
+def _int_in(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_session(
+    index: int,
+    item: Any,
+    host: str,
+    allow_reserved: bool,
+    ixes: Mapping[str, Mapping[str, Any]],
+    host_addresses: Sequence[Any] | None,
+    problems: list[str],
+) -> dict[str, Any] | None:
+    at = f"{SESSIONS}[{index}] of {host}"
+    if not isinstance(item, Mapping):
+        problems.append(f"{at}: expected a mapping, not {_describe(item)}")
+        return None
+    name = item.get("name")
+    if isinstance(name, str) and _NAME.fullmatch(name):
+        at = f"{SESSIONS}[{index}] ({name}) of {host}"
+    else:
+        problems.append(
+            f"{at}: name must be 1-32 letters, digits and _ with a letter first (it names the BIRD "
+            f"protocol), not {_describe(name)}"
+        )
+    count = len(problems)
+    unknown = sorted(set(item) - SESSION_KEYS)
+    if unknown:
+        problems.append(f"{at}: unknown keys {unknown} (known: {sorted(SESSION_KEYS)})")
+    missing = [key for key in REQUIRED_KEYS if item.get(key) is None]
+    if missing:
+        problems.append(f"{at}: missing {', '.join(missing)}")
+    kind = item.get("kind")
+    if kind is not None and kind not in KINDS:
+        problems.append(f"{at}: kind {_describe(kind)} is not one of {', '.join(KINDS)}")
+        kind = None
+    neighbor = _address(item.get("neighbor")) if item.get("neighbor") is not None else None
+    if item.get("neighbor") is not None and neighbor is None:
+        problems.append(
+            f"{at}: neighbor must be an IPv4 or IPv6 address, not {_describe(item.get('neighbor'))}"
+        )
+    if item.get("neighbor_as") is not None:
+        why = asn_problem(item["neighbor_as"], allow_reserved)
+        if why:
+            problems.append(f"{at}: neighbor_as {why}")
+    local = _address(item.get("local_address")) if item.get("local_address") is not None else None
+    if item.get("local_address") is not None:
+        if local is None:
+            problems.append(
+                f"{at}: local_address must be an IPv4 or IPv6 address, not "
+                f"{_describe(item.get('local_address'))}"
+            )
+        elif host_addresses is not None and str(local) not in {str(a) for a in host_addresses}:
+            problems.append(
+                f"{at}: local_address {local} is not an address of this host "
+                f"(it has {', '.join(str(a) for a in host_addresses) or 'none'})"
+            )
+    if neighbor is not None and local is not None and neighbor.version != local.version:
+        problems.append(
+            f"{at}: neighbor {neighbor} and local_address {local} are of different families"
+        )
+    password = item.get("password")
+    if password is not None and (
+        not isinstance(password, str) or not password or re.search(r'["\\\n\r\x00]', password)
+    ):
+        # Never the value: it is a secret.
+        problems.append(
+            f"{at}: password must be a non-empty string without double quote, backslash or line "
+            "break"
+        )
+    multihop = item.get("multihop")
+    if multihop is not None and multihop is not False and not _int_in(multihop, 2, 255):
+        problems.append(f"{at}: multihop must be false or a TTL 2..255, not {_describe(multihop)}")
+    for flag in ("bfd", "drain"):
+        if item.get(flag) is not None and not isinstance(item.get(flag), bool):
+            problems.append(f"{at}: {flag} must be true or false, not {_describe(item.get(flag))}")
+    max_prefix = item.get("max_prefix")
+    if max_prefix is not None and not _int_in(max_prefix, 1, 100_000_000):
+        problems.append(
+            f"{at}: max_prefix must be an integer >= 1 (routes per session), not "
+            f"{_describe(max_prefix)}"
+        )
+    action = item.get("max_prefix_action", "restart")
+    if action not in MAX_PREFIX_ACTIONS:
+        problems.append(
+            f"{at}: max_prefix_action must be one of {', '.join(MAX_PREFIX_ACTIONS)}, not "
+            f"{_describe(action)}"
+        )
+    local_pref = item.get("local_pref")
+    if local_pref is not None and not _int_in(local_pref, 0, 4294967295):
+        problems.append(
+            f"{at}: local_pref must be an integer 0..4294967295, not {_describe(local_pref)}"
+        )
+    # The options of one kind are checked against a kind that is known only.
+    routes = item.get("transit_routes")
+    export = item.get("export")
+    prefixes: list[Any] = []
+    ix = item.get("ix")
+    if kind is not None:
+        if routes is not None and (kind != "transit" or routes not in TRANSIT_ROUTES):
+            problems.append(
+                f"{at}: transit_routes applies to kind transit only and is one of "
+                f"{', '.join(TRANSIT_ROUTES)}, "
+                f"not {_describe(routes)}"
+            )
+        if export is not None and (kind != "downstream" or export not in DOWNSTREAM_EXPORT):
+            problems.append(
+                f"{at}: export applies to kind downstream only and is one of "
+                f"{', '.join(DOWNSTREAM_EXPORT)}, "
+                f"not {_describe(export)}"
+            )
+        if kind == "downstream":
+            if item.get("prefixes") in (None, []):
+                problems.append(
+                    f"{at}: a downstream needs its prefixes (the routes it may announce to us)"
+                )
+            else:
+                prefixes = _prefix_list(item["prefixes"], f"{at}: prefixes", problems)
+        elif item.get("prefixes") is not None:
+            problems.append(f"{at}: prefixes applies to kind downstream only")
+        if kind in ("ix_route_server", "ix_peer"):
+            if ix not in ixes:
+                known = ", ".join(ixes) or f"none: define it in {IXES}"
+                problems.append(
+                    f"{at}: ix must name an IX of {IXES} ({known}), not {_describe(ix)}"
+                )
+            elif neighbor is not None:
+                lan = ixes[ix]["lans"].get(neighbor.version)
+                if lan is None or neighbor not in lan:
+                    problems.append(
+                        f"{at}: neighbor {neighbor} is not in the peering LAN of {ix} "
+                        f"({lan or 'none of its family'})"
+                    )
+                elif local is not None and local not in lan:
+                    problems.append(
+                        f"{at}: local_address {local} is not in the peering LAN of {ix} ({lan})"
+                    )
+        elif ix is not None:
+            problems.append(f"{at}: ix applies to the kinds ix_route_server and ix_peer only")
+    if len(problems) > count or kind is None or neighbor is None or not isinstance(name, str):
+        return None
+    return {
+        "name": name,
+        "kind": kind,
+        "family": neighbor.version,
+        "neighbor": str(neighbor),
+        "neighbor_as": item["neighbor_as"],
+        "local_address": str(local),
+        "password": password,
+        "multihop": multihop if multihop not in (None, False) else None,
+        "bfd": bool(item.get("bfd", False)),
+        "max_prefix": max_prefix,
+        "max_prefix_action": action,
+        "local_pref": local_pref if local_pref is not None else LOCAL_PREF[kind],
+        "community": KIND_COMMUNITY[kind],
+        # A route server does not put its own AS in the path (RFC 7947).
+        "enforce_first_as": kind != "ix_route_server",
+        "import": (routes or "full") if kind == "transit" else "all",
+        "export": (export or "full") if kind == "downstream" else "cone",
+        # Both families: a downstream's IPv4 and IPv6 sessions may share one list; each session's
+        # filter takes the prefixes of its own family.
+        "prefixes4": [str(p) for p in prefixes if p.version == 4],
+        "prefixes6": [str(p) for p in prefixes if p.version == 6],
+        "ix": ix,
+        "drain": bool(item.get("drain", False)),
+    }
+
+
+def _library(host: str, host_vars: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+    """The filter library's settings: bogons, lengths, path length, ROA source, drain."""
+    out: dict[str, Any] = {}
+    for family, var in BOGONS.items():
+        nets = _prefix_list(host_vars.get(var, []), f"{var} of {host}", problems)
+        wrong = [str(n) for n in nets if n.version != family]
+        if wrong:
+            problems.append(f"{var} of {host}: not IPv{family}: {', '.join(wrong)}")
+        out[f"bogons{family}"] = [str(n) for n in nets if n.version == family]
+    ranges = []
+    value = host_vars.get(BOGON_ASNS, [])
+    if not isinstance(value, list):
+        problems.append(f"{BOGON_ASNS} of {host}: expected a list, not {_describe(value)}")
+        value = []
+    for index, item in enumerate(value):
+        pair = [item, item] if _int_in(item, 0, 4294967295) else item
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(_int_in(x, 0, 4294967295) for x in pair)
+            or pair[0] > pair[1]
+        ):
+            problems.append(
+                f"{BOGON_ASNS} of {host}: item {index} ({_describe(item)}) must be an ASN or a "
+                "[low, high] range of ASNs (0..4294967295)"
+            )
+        else:
+            ranges.append((pair[0], pair[1]))
+    out["bogon_asns"] = [f"{a}" if a == b else f"{a}..{b}" for a, b in ranges]
+    for family, (low_var, high_var) in LENGTHS.items():
+        top = 32 if family == 4 else 128
+        low, high = host_vars.get(low_var), host_vars.get(high_var)
+        if not (_int_in(low, 0, top) and _int_in(high, 0, top) and low <= high):
+            problems.append(
+                f"{low_var} ({_describe(low)}) and {high_var} ({_describe(high)}) of {host} "
+                "must be "
+                f"prefix lengths 0..{top} with the minimum not above the maximum"
+            )
+        out[f"lengths{family}"] = [low, high]
+    max_path = host_vars.get(MAX_PATH)
+    if not _int_in(max_path, 1, 255):
+        problems.append(
+            f"{MAX_PATH} of {host} must be an integer 1..255, not {_describe(max_path)}"
+        )
+    out["max_path"] = max_path
+    out["roa"] = _roa(host, host_vars.get(ROA), problems)
+    drain = host_vars.get(DRAIN, False)
+    if not isinstance(drain, bool):
+        problems.append(f"{DRAIN} of {host} must be true or false, not {_describe(drain)}")
+    out["drain"] = drain is True
+    site = host_vars.get(SITE, 0)
+    out["site"] = site if _int_in(site, 0, 4294967295) else 0
+    return out
+
+
+def _roa(host: str, value: Any, problems: list[str]) -> dict[str, Any] | None:
+    """``{rtr: {address, port}}`` (a validator such as stayrtr) or ``{static: [...]}``."""
+    where = f"{ROA} of {host}"
+    if value is None:
+        return None
+    if (
+        not isinstance(value, Mapping)
+        or len(value) != 1
+        or next(iter(value)) not in ("rtr", "static")
+    ):
+        problems.append(
+            f"{where}: expected null, {{rtr: {{address, port}}}} or "
+            f"{{static: [{{prefix, max_length, asn}}, ...]}}, not {_describe(value)}"
+        )
+        return None
+    if "rtr" in value:
+        rtr = value["rtr"]
+        address = _address(rtr.get("address")) if isinstance(rtr, Mapping) else None
+        port = rtr.get("port", 323) if isinstance(rtr, Mapping) else None
+        if address is None or not _int_in(port, 1, 65535):
+            problems.append(f"{where}: rtr needs an IP address and a port 1..65535 (default 323)")
+            return None
+        return {"rtr": {"address": str(address), "port": port}}
+    entries = value["static"]
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{where}: static must be a non-empty list of {{prefix, max_length, asn}}")
+        return None
+    out = []
+    for index, entry in enumerate(entries):
+        network = _network(entry.get("prefix")) if isinstance(entry, Mapping) else None
+        top = 0 if network is None else network.max_prefixlen
+        max_length = (
+            entry.get("max_length", network.prefixlen if network else None)
+            if isinstance(entry, Mapping)
+            else None
+        )
+        asn = entry.get("asn") if isinstance(entry, Mapping) else None
+        if (
+            network is None
+            or not _int_in(max_length, network.prefixlen, top)
+            or not _int_in(asn, 0, 4294967295)
+        ):
+            problems.append(
+                f"{where}: static item {index} ({_describe(entry)}) needs prefix (host bits "
+                "clear), "
+                "max_length (from the prefix length to 32 or 128) and asn (0 means never valid)"
+            )
+        else:
+            out.append(
+                {
+                    "prefix": str(network),
+                    "family": network.version,
+                    "max_length": max_length,
+                    "asn": asn,
+                }
+            )
+    return {"static": out}
+
+
+def bgp_plan(
+    host: str, host_vars: Mapping[str, Any], host_addresses: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """The BGP plan of ``host`` from its variables; raise BgpInputError with every problem.
+
+    ``host_addresses``: the addresses the host has (facts), to check local_address; None skips it
+    (the controller-only check playbooks).  Returns ``{enabled: False}`` when the host has no
+    ``bird2_asn`` (the BGP edge is off).
+    """
+    asn = host_vars.get(ASN)
+    sessions = host_vars.get(SESSIONS) or []
+    if asn is None:
+        if sessions:
+            raise BgpInputError([f"{SESSIONS} of {host} lists sessions but {ASN} is not set"])
+        return {"enabled": False}
+    problems: list[str] = []
+    allow_reserved = host_vars.get(ALLOW_RESERVED, False)
+    if not isinstance(allow_reserved, bool):
+        problems.append(
+            f"{ALLOW_RESERVED} of {host} must be true or false, not {_describe(allow_reserved)}"
+        )
+        allow_reserved = False
+    why = asn_problem(asn, allow_reserved)
+    if why:
+        problems.append(f"{ASN} of {host}: {why}")
+    own = _prefix_list(host_vars.get(OWN), f"{OWN} of {host}", problems)
+    if not own and not problems:
+        problems.append(
+            f"{OWN} of {host}: the AS needs its own prefixes (at least one) to announce"
+        )
+    ixes = _check_ixes(host_vars.get(IXES), host, problems)
+    if not isinstance(sessions, list):
+        problems.append(
+            f"{SESSIONS} of {host}: expected a list of mappings, not {_describe(sessions)}"
+        )
+        sessions = []
+    planned = []
+    for index, item in enumerate(sessions):
+        session = _check_session(index, item, host, allow_reserved, ixes, host_addresses, problems)
+        if session is not None:
+            planned.append(session)
+    library = _library(host, host_vars, problems)
+    _cross_checks(host, host_vars, own, ixes, planned, sessions, problems)
+    if problems:
+        raise BgpInputError(problems)
+    cone = [str(p) for p in own] + sorted(
+        {p for s in planned for p in s["prefixes4"] + s["prefixes6"]},
+        key=lambda text: (ipaddress.ip_network(text).version, ipaddress.ip_network(text)),
+    )
+    return {
+        "enabled": True,
+        "asn": asn,
+        **library,
+        "own4": [str(p) for p in own if p.version == 4],
+        "own6": [str(p) for p in own if p.version == 6],
+        "cone4": [p for p in cone if ipaddress.ip_network(p).version == 4],
+        "cone6": [p for p in cone if ipaddress.ip_network(p).version == 6],
+        "sessions": planned,
+        "ixes": [
+            {
+                "name": ix["name"],
+                "interface": ix["interface"],
+                "lan4": str(ix["lans"][4]) if 4 in ix["lans"] else None,
+                "lan6": str(ix["lans"][6]) if 6 in ix["lans"] else None,
+            }
+            for ix in ixes.values()
+        ],
+    }
+
+
+def _cross_checks(
+    host: str,
+    host_vars: Mapping[str, Any],
+    own: Sequence[Any],
+    ixes: Mapping[str, Mapping[str, Any]],
+    planned: Sequence[Mapping[str, Any]],
+    sessions: Sequence[Any],
+    problems: list[str],
+) -> None:
+    """Rules that only show across variables: names, overlaps, neighbours."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(sessions):
+        name = item.get("name") if isinstance(item, Mapping) else None
+        if isinstance(name, str):
+            if name in seen:
+                problems.append(
+                    f"{SESSIONS}[{index}] of {host}: the name {name!r} is also the name of item "
+                    f"{seen[name]}"
+                )
+            else:
+                seen[name] = index
+    neighbors: dict[str, str] = {}
+    for session in planned:
+        other = neighbors.setdefault(session["neighbor"], session["name"])
+        if other != session["name"]:
+            problems.append(
+                f"{SESSIONS} of {host}: sessions {other} and {session['name']} have the same "
+                f"neighbor {session['neighbor']}"
+            )
+    for a in range(len(own)):
+        for b in range(a + 1, len(own)):
+            if own[a].version == own[b].version and own[a].overlaps(own[b]):
+                problems.append(f"{OWN} of {host}: {own[a]} and {own[b]} overlap")
+    pool = host_vars.get(POOL)
+    pool_net = _network(pool) if isinstance(pool, str) else None
+    for prefix in own:
+        if pool_net is not None and prefix.version == 4 and prefix.overlaps(pool_net):
+            problems.append(
+                f"{OWN} of {host}: {prefix} overlaps the WireGuard pool wireguard_mesh_pool_v4 "
+                f"({pool_net}), "
+                "whose /31s are never announced"
+            )
+        for ix in ixes.values():
+            lan = ix["lans"].get(prefix.version)
+            if lan is not None and prefix.overlaps(lan):
+                problems.append(
+                    f"{OWN} of {host}: {prefix} overlaps the peering LAN of {ix['name']} ({lan}) "
+                    f"in {IXES}; the IX LAN is never announced"
+                )
+    for session in planned:
+        for text in session["prefixes4"] + session["prefixes6"]:
+            prefix = ipaddress.ip_network(text)
+            for mine in own:
+                if mine.version == prefix.version and mine.overlaps(prefix):
+                    problems.append(
+                        f"{SESSIONS} ({session['name']}) of {host}: prefixes {prefix} overlaps "
+                        f"{mine} of {OWN}; "
+                        "a downstream announces its own space, not ours"
+                    )

@@ -1,0 +1,312 @@
+"""Unit tests for plugins/plugin_utils/_bgp.py (the BGP edge's inputs and plan)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from ansible_collections.hobbynet.infra.plugins.plugin_utils._bgp import (
+    LOCAL_PREF,
+    BgpInputError,
+    asn_problem,
+    bgp_plan,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+# The role's defaults for the filter library (roles/bird2/defaults/main.yml), shortened.
+LIBRARY = {
+    "bird2_bgp_bogons4": ["0.0.0.0/8", "10.0.0.0/8", "192.168.0.0/16"],
+    "bird2_bgp_bogons6": ["::/8", "2001:db8::/32"],
+    "bird2_bgp_bogon_asns": [0, 23456, [64496, 64511], [4200000000, 4294967295]],
+    "bird2_bgp_min_length4": 8,
+    "bird2_bgp_max_length4": 24,
+    "bird2_bgp_min_length6": 16,
+    "bird2_bgp_max_length6": 48,
+    "bird2_bgp_max_path_length": 64,
+    "bird2_bgp_roa": None,
+    "bird2_bgp_drain": False,
+}
+ADDRESSES = ["198.51.100.12", "2001:db8:100::12", "203.0.113.66", "2001:db8:e1::66", "10.64.2.1"]
+
+
+def edge(**overrides):
+    """A core site with one session of each kind (the lab's r2), with overrides."""
+    host_vars = {
+        **LIBRARY,
+        "bird2_asn": 64496,
+        "bird2_asn_allow_reserved": True,
+        "bird2_own_prefixes": ["10.64.0.0/16", "2001:db8:64::/48"],
+        "wireguard_mesh_plan_pool_v4": "10.255.0.0/24",
+        "bird2_ixes": [
+            {
+                "name": "ix1",
+                "interface": "eth1",
+                "lan4": "203.0.113.64/26",
+                "lan6": "2001:db8:e1::/64",
+            }
+        ],
+        "bird2_bgp_sessions": [
+            {
+                "name": "t1",
+                "kind": "transit",
+                "neighbor": "198.51.100.1",
+                "neighbor_as": 64497,
+                "local_address": "198.51.100.12",
+                "max_prefix": 1100000,
+                "transit_routes": "both",
+            },
+            {
+                "name": "rs1",
+                "kind": "ix_route_server",
+                "neighbor": "203.0.113.65",
+                "neighbor_as": 64499,
+                "local_address": "203.0.113.66",
+                "ix": "ix1",
+            },
+            {
+                "name": "x1",
+                "kind": "ix_peer",
+                "neighbor": "2001:db8:e1::67",
+                "neighbor_as": 64500,
+                "local_address": "2001:db8:e1::66",
+                "ix": "ix1",
+            },
+            {
+                "name": "cust1",
+                "kind": "downstream",
+                "neighbor": "198.51.100.30",
+                "neighbor_as": 65536,
+                "local_address": "198.51.100.12",
+                "prefixes": ["192.0.2.0/24", "2001:db8:d1::/48"],
+                "export": "default",
+                "local_pref": 130,
+            },
+        ],
+    }
+    host_vars.update(overrides)
+    return host_vars
+
+
+def problems(host_vars, addresses=None):
+    with pytest.raises(BgpInputError) as caught:
+        bgp_plan("r2", host_vars, addresses)
+    return caught.value.problems
+
+
+def session(index=0, **changes):
+    host_vars = edge()
+    host_vars["bird2_bgp_sessions"][index].update(changes)
+    for key, value in changes.items():
+        if value is None:
+            del host_vars["bird2_bgp_sessions"][index][key]
+    return host_vars
+
+
+def test_the_lab_edge_plans():
+    plan = bgp_plan("r2", edge(), ADDRESSES)
+    assert plan["enabled"] and plan["asn"] == 64496
+    assert plan["cone4"] == ["10.64.0.0/16", "192.0.2.0/24"]
+    assert plan["cone6"] == ["2001:db8:64::/48", "2001:db8:d1::/48"]
+    by_name = {s["name"]: s for s in plan["sessions"]}
+    assert [s["name"] for s in plan["sessions"]] == ["t1", "rs1", "x1", "cust1"]
+    assert by_name["t1"]["local_pref"] == 50 and by_name["t1"]["import"] == "both"
+    assert by_name["t1"]["export"] == "cone" and by_name["t1"]["enforce_first_as"]
+    assert not by_name["rs1"]["enforce_first_as"] and by_name["rs1"]["local_pref"] == 90
+    assert by_name["x1"]["family"] == 6 and by_name["x1"]["enforce_first_as"]
+    assert by_name["cust1"]["local_pref"] == 130 and by_name["cust1"]["export"] == "default"
+    assert by_name["cust1"]["prefixes4"] == ["192.0.2.0/24"]
+    assert by_name["cust1"]["prefixes6"] == ["2001:db8:d1::/48"]
+
+
+def test_the_seed_local_preferences_by_kind():
+    assert LOCAL_PREF == {
+        "transit": 50,
+        "ix_route_server": 90,
+        "ix_peer": 90,
+        "peer": 100,
+        "downstream": 120,
+    }
+
+
+def test_no_asn_means_no_bgp_edge():
+    assert bgp_plan("r1", {"bird2_bgp_sessions": []}) == {"enabled": False}
+    with pytest.raises(
+        BgpInputError, match="bird2_bgp_sessions of r1 lists sessions but bird2_asn is not set"
+    ):
+        bgp_plan("r1", {"bird2_bgp_sessions": [{"name": "t1"}]})
+
+
+@pytest.mark.parametrize(
+    ("value", "allow", "expected"),
+    [
+        (0, True, "AS 0"),
+        (23456, True, "AS_TRANS"),
+        (65535, True, "reserved"),
+        (4294967295, True, "reserved"),
+        (4294967296, True, "outside 1..4294967294"),
+        (-1, True, "outside"),
+        (True, True, "integer ASN"),
+        ("64500", True, "integer ASN"),
+        (64500, False, "documentation ASN (RFC 5398)"),
+        (65000, False, "private ASN (RFC 6996)"),
+        (4200000001, False, "private ASN"),
+        (70000, False, "reserved by IANA"),
+        (64500, True, None),
+        (13335, False, None),
+        (4200000001, True, None),
+    ],
+)
+def test_asn_rules(value, allow, expected):
+    why = asn_problem(value, allow)
+    assert (why is None) if expected is None else (expected in why)
+
+
+def test_own_asn_named_with_the_variable():
+    assert problems(edge(bird2_asn=23456))[0].startswith("bird2_asn of r2: 23456 is AS_TRANS")
+    assert (
+        "set bird2_asn_allow_reserved: true for a lab"
+        in problems(edge(bird2_asn_allow_reserved=False))[0]
+    )
+
+
+def test_unknown_session_kind():
+    (only,) = problems(session(0, kind="upstream"))
+    assert only == (
+        "bird2_bgp_sessions[0] (t1) of r2: kind 'upstream' (type str) is not one of "
+        "transit, ix_route_server, ix_peer, peer, downstream"
+    )
+
+
+def test_neighbor_asn_out_of_range():
+    (only,) = problems(session(1, neighbor_as=4294967296))
+    assert only.startswith("bird2_bgp_sessions[1] (rs1) of r2: neighbor_as 4294967296 is outside")
+
+
+def test_downstream_without_prefixes():
+    (only,) = problems(session(3, prefixes=None))
+    assert "bird2_bgp_sessions[3] (cust1) of r2: a downstream needs its prefixes" in only
+
+
+def test_local_address_not_on_the_host():
+    (only,) = problems(session(0, local_address="198.51.100.99"), ADDRESSES)
+    assert "local_address 198.51.100.99 is not an address of this host" in only
+    # Without facts (the offline check playbooks) the rule is skipped, not guessed.
+    assert bgp_plan("r2", session(0, local_address="198.51.100.99"))["enabled"]
+
+
+def test_two_sessions_with_one_name():
+    host_vars = edge()
+    host_vars["bird2_bgp_sessions"][2]["name"] = "t1"
+    assert "bird2_bgp_sessions[2] of r2: the name 't1' is also the name of item 0" in problems(
+        host_vars
+    )
+
+
+def test_own_prefixes_overlapping_the_ix_lan_and_the_pool():
+    found = problems(
+        edge(bird2_own_prefixes=["203.0.113.0/24", "10.255.0.0/16", "2001:db8:64::/48"])
+    )
+    assert any(
+        "203.0.113.0/24 overlaps the peering LAN of ix1 (203.0.113.64/26)" in p for p in found
+    )
+    assert any(
+        "10.255.0.0/16 overlaps the WireGuard pool wireguard_mesh_pool_v4" in p for p in found
+    )
+
+
+def test_ix_neighbor_outside_the_lan():
+    (only,) = problems(session(1, neighbor="198.51.100.65"))
+    assert "neighbor 198.51.100.65 is not in the peering LAN of ix1 (203.0.113.64/26)" in only
+
+
+def test_max_prefix_must_be_positive():
+    for bad in (0, -5, "1000", True):
+        (only,) = problems(session(0, max_prefix=bad))
+        assert "max_prefix must be an integer >= 1" in only
+
+
+def test_password_is_never_echoed():
+    (only,) = problems(session(0, password='se"cret'))
+    assert "se" not in only.split(":", 1)[1].replace("password must be", "")
+    assert "secret" not in only
+
+
+def test_options_of_other_kinds_are_refused():
+    assert (
+        "transit_routes applies to kind transit only"
+        in problems(session(1, transit_routes="full"))[0]
+    )
+    assert "export applies to kind downstream only" in problems(session(0, export="default"))[0]
+    assert (
+        "ix applies to the kinds ix_route_server and ix_peer only"
+        in problems(session(0, ix="ix1"))[0]
+    )
+
+
+def test_a_downstream_may_not_claim_our_space():
+    assert any(
+        "prefixes 10.64.5.0/24 overlaps 10.64.0.0/16 of bird2_own_prefixes" in p
+        for p in problems(session(3, prefixes=["10.64.5.0/24"]))
+    )
+
+
+def test_every_problem_at_once():
+    host_vars = edge(bird2_asn=0)
+    host_vars["bird2_bgp_sessions"][0]["kind"] = "nope"
+    host_vars["bird2_bgp_sessions"][3]["max_prefix"] = 0
+    assert len(problems(host_vars)) == 3
+
+
+@given(st.permutations(range(4)))
+def test_the_cone_does_not_depend_on_session_order(order):
+    host_vars = edge()
+    host_vars["bird2_bgp_sessions"] = [
+        copy.deepcopy(edge()["bird2_bgp_sessions"][i]) for i in order
+    ]
+    plan = bgp_plan("r2", host_vars)
+    assert plan["cone4"] == ["10.64.0.0/16", "192.0.2.0/24"]
+    assert [s["name"] for s in plan["sessions"]] == [
+        edge()["bird2_bgp_sessions"][i]["name"] for i in order
+    ]
+
+
+def test_library_settings_are_planned():
+    plan = bgp_plan("r2", edge(bird2_bgp_roa={"rtr": {"address": "127.0.0.1", "port": 3323}}))
+    assert plan["bogon_asns"] == ["0", "23456", "64496..64511", "4200000000..4294967295"]
+    assert plan["bogons6"] == ["::/8", "2001:db8::/32"]
+    assert plan["lengths4"] == [8, 24] and plan["lengths6"] == [16, 48]
+    assert plan["max_path"] == 64 and plan["roa"] == {"rtr": {"address": "127.0.0.1", "port": 3323}}
+    static = bgp_plan(
+        "r2", edge(bird2_bgp_roa={"static": [{"prefix": "192.0.2.0/24", "asn": 65536}]})
+    )
+    assert static["roa"] == {
+        "static": [{"prefix": "192.0.2.0/24", "family": 4, "max_length": 24, "asn": 65536}]
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        (
+            {"bird2_bgp_bogons4": ["2001:db8::/32"]},
+            "bird2_bgp_bogons4 of r2: not IPv4: 2001:db8::/32",
+        ),
+        ({"bird2_bgp_bogon_asns": [[5, 1]]}, "bird2_bgp_bogon_asns of r2: item 0"),
+        ({"bird2_bgp_max_length4": 33}, "bird2_bgp_max_length4 (33 (type int)) of r2"),
+        ({"bird2_bgp_min_length6": 64}, "with the minimum not above the maximum"),
+        (
+            {"bird2_bgp_max_path_length": 0},
+            "bird2_bgp_max_path_length of r2 must be an integer 1..255",
+        ),
+        ({"bird2_bgp_roa": {"rtr": {"address": "validator"}}}, "rtr needs an IP address"),
+        (
+            {"bird2_bgp_roa": {"static": [{"prefix": "192.0.2.0/24", "max_length": 20, "asn": 1}]}},
+            "static item 0",
+        ),
+        ({"bird2_bgp_roa": {"http": "x"}}, "bird2_bgp_roa of r2: expected null"),
+        ({"bird2_bgp_drain": "yes"}, "bird2_bgp_drain of r2 must be true or false"),
+    ],
+)
+def test_library_settings_are_checked(changes, fragment):
+    assert any(fragment in p for p in problems(edge(**changes)))
