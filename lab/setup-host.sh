@@ -59,6 +59,21 @@ CONF
         printf '%s\n' "$want" >"$conf"
         echo "wrote $conf"
     fi
+
+    # inotify instances are counted per user, and every container's root is this machine's root:
+    # each systemd takes a few, each wireguard-go one (its UAPI socket). The default 128 runs out
+    # with two 11-host labs up at once (`make lab` beside `make test`): wireguard-go then fails
+    # with "too many open files" and its tunnel does not start. Raised, never lowered.
+    sysctl_conf=/etc/sysctl.d/60-hobbynet-lab.conf
+    want_sysctl="# Written by hobbynet.infra lab/setup-host.sh: room for the lab's containers.
+fs.inotify.max_user_instances = 1024"
+    if [[ ! -f $sysctl_conf || $(cat "$sysctl_conf") != "$want_sysctl" ]]; then
+        printf '%s\n' "$want_sysctl" >"$sysctl_conf"
+        echo "wrote $sysctl_conf"
+    fi
+    if (($(cat /proc/sys/fs/inotify/max_user_instances) < 1024)); then
+        sysctl -q -w fs.inotify.max_user_instances=1024
+    fi
 }
 
 venv_setup() {
