@@ -1,0 +1,46 @@
+"""Lab helpers for the BGP neighbours (lab code, not shipped in the collection)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def lab_bad_routes(
+    sessions: Any, host_vars: Mapping[str, Any], neighbours: list[str]
+) -> list[dict]:
+    """The routes our filters must drop, per session of one of our hosts.
+
+    For each of ``sessions`` (bird2_bgp_sessions), the lab neighbour that owns the session's
+    neighbour address and every route of its ``lab_bgp.announce`` marked ``bad`` of the session's
+    family: ``[{session, neighbor, prefix, why}]``.
+    """
+    out = []
+    for session in sessions or []:
+        address = str(session["neighbor"])
+        family6 = ":" in address
+        for name in neighbours:
+            hv = host_vars[name]
+            addresses = {
+                str(i.get(k)) for i in hv.get("lab_interfaces", []) for k in ("ipv4", "ipv6")
+            }
+            if address not in addresses:
+                continue
+            for route in hv.get("lab_bgp", {}).get("announce", []):
+                if "bad" in route and (":" in route["prefix"]) == family6:
+                    out.append(
+                        {
+                            "session": session["name"],
+                            "neighbor": address,
+                            "prefix": route["prefix"],
+                            "why": route["bad"],
+                        }
+                    )
+    return out
+
+
+class FilterModule:
+    """Lab BGP helpers."""
+
+    def filters(self) -> dict[str, Any]:
+        return {"lab_bad_routes": lab_bad_routes}
