@@ -39,8 +39,21 @@ def lab_bad_routes(
     return out
 
 
+def lab_transit_loopbacks(neighbours: list[str], host_vars: Mapping[str, Any]) -> list[str]:
+    """The IPv4 addresses on lo of the lab neighbours that sell transit (``lab_bgp.transit``)."""
+    out = []
+    for name in neighbours:
+        lab_bgp = host_vars[name].get("lab_bgp", {})
+        if lab_bgp.get("transit"):
+            out += [str(a).split("/")[0] for a in lab_bgp.get("loopbacks", []) if ":" not in str(a)]
+    return out
+
+
 class FilterModule:
     """Lab BGP helpers."""
 
     def filters(self) -> dict[str, Any]:
-        return {"lab_bad_routes": lab_bad_routes}
+        return {
+            "lab_bad_routes": lab_bad_routes,
+            "lab_transit_loopbacks": lab_transit_loopbacks,
+        }

@@ -36,6 +36,7 @@ LENGTHS = {
 MAX_PATH = "bird2_bgp_max_path_length"
 ROA = "bird2_bgp_roa"
 DRAIN = "bird2_bgp_drain"
+DEFAULT_TO_OSPF = "bird2_bgp_default_to_ospf"
 SITE = "backbone_id"
 
 KINDS = ("transit", "ix_route_server", "ix_peer", "peer", "downstream")
@@ -420,6 +421,13 @@ def _library(host: str, host_vars: Mapping[str, Any], problems: list[str]) -> di
         )
     out["max_path"] = max_path
     out["roa"] = _roa(host, host_vars.get(ROA), problems)
+    to_ospf = host_vars.get(DEFAULT_TO_OSPF, False)
+    if not isinstance(to_ospf, bool):
+        problems.append(
+            f"{DEFAULT_TO_OSPF} of {host} must be true or false, not {_describe(to_ospf)}"
+        )
+        to_ospf = False
+    out["default_to_ospf"] = to_ospf
     drain = host_vars.get(DRAIN, False)
     if not isinstance(drain, bool):
         problems.append(f"{DRAIN} of {host} must be true or false, not {_describe(drain)}")
@@ -530,6 +538,14 @@ def bgp_plan(
         if session is not None:
             planned.append(session)
     library = _library(host, host_vars, problems)
+    if library["default_to_ospf"] and not any(
+        s["kind"] == "transit" and s["import"] in ("default", "both") for s in planned
+    ):
+        problems.append(
+            f"{DEFAULT_TO_OSPF} of {host} is true but no session of {SESSIONS} is a transit that "
+            "takes a default route (transit_routes default or both): there is no default to "
+            "originate"
+        )
     _cross_checks(host, host_vars, own, ixes, planned, sessions, problems)
     if problems:
         raise BgpInputError(problems)

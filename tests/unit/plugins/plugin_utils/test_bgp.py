@@ -26,6 +26,7 @@ LIBRARY = {
     "bird2_bgp_max_path_length": 64,
     "bird2_bgp_roa": None,
     "bird2_bgp_drain": False,
+    "bird2_bgp_default_to_ospf": False,
 }
 ADDRESSES = ["198.51.100.12", "2001:db8:100::12", "203.0.113.66", "2001:db8:e1::66", "10.64.2.1"]
 
@@ -310,3 +311,16 @@ def test_library_settings_are_planned():
 )
 def test_library_settings_are_checked(changes, fragment):
     assert any(fragment in p for p in problems(edge(**changes)))
+
+
+def test_default_into_ospf_needs_a_transit_default():
+    assert bgp_plan("r2", edge(bird2_bgp_default_to_ospf=True))["default_to_ospf"] is True
+    host_vars = session(0, transit_routes="full")
+    host_vars["bird2_bgp_default_to_ospf"] = True
+    assert any(
+        "bird2_bgp_default_to_ospf of r2 is true but no session" in p for p in problems(host_vars)
+    )
+    assert any(
+        "bird2_bgp_default_to_ospf of r2 must be true or false" in p
+        for p in problems(edge(bird2_bgp_default_to_ospf="yes"))
+    )
