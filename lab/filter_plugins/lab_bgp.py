@@ -45,7 +45,11 @@ def lab_transit_loopbacks(neighbours: list[str], host_vars: Mapping[str, Any]) -
     for name in neighbours:
         lab_bgp = host_vars[name].get("lab_bgp", {})
         if lab_bgp.get("transit"):
-            out += [str(a).split("/")[0] for a in lab_bgp.get("loopbacks", []) if ":" not in str(a)]
+            out += [
+                str(a).split("/", maxsplit=1)[0]
+                for a in lab_bgp.get("loopbacks", [])
+                if ":" not in str(a)
+            ]
     return out
 
 
