@@ -355,7 +355,10 @@ def _check_session(
         "neighbor": str(neighbor),
         "neighbor_as": item["neighbor_as"],
         "local_address": str(local),
-        "password": password,
+        # Whether the session has a password, never the password: the plan is a fact, and facts
+        # are printed with -v. The template reads it from bird2_bgp_sessions[index].
+        "index": index,
+        "password": password is not None,
         "multihop": multihop if multihop not in (None, False) else None,
         "bfd": bool(item.get("bfd", False)),
         "max_prefix": max_prefix,

@@ -227,6 +227,14 @@ def test_max_prefix_must_be_positive():
         assert "max_prefix must be an integer >= 1" in only
 
 
+def test_the_plan_holds_no_password():
+    host_vars = session(0, password="bgp-secret-t1")
+    plan = bgp_plan("r2", host_vars)
+    assert "bgp-secret-t1" not in repr(plan)
+    assert plan["sessions"][0]["password"] is True and plan["sessions"][0]["index"] == 0
+    assert plan["sessions"][1]["password"] is False
+
+
 def test_password_is_never_echoed():
     (only,) = problems(session(0, password='se"cret'))
     assert "se" not in only.split(":", 1)[1].replace("password must be", "")
