@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._addr import parse_address as _address
 from ._values import describe as _describe
 
 ASN = "bird2_asn"
@@ -127,18 +128,6 @@ def _network(item: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return ipaddress.ip_network(item, strict=True)
     except ValueError:
         return None
-
-
-def _address(item: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    if not isinstance(item, str):
-        return None
-    try:
-        address = ipaddress.ip_address(item)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return None
-    return address
 
 
 def _prefix_list(value: Any, where: str, problems: list[str]) -> list[Any]:
