@@ -28,18 +28,24 @@ description:
     documentation, private and IANA-reserved ASNs only with C(bird2_asn_allow_reserved: true)."
   - "Sessions (C(bird2_bgp_sessions)): unique names (the BIRD protocol names) and neighbours; a
     kind of transit, ix_route_server, ix_peer, peer or downstream; neighbour and local address of
-    one family, the local address one of O(addresses) when given; max_prefix >= 1; options of
+    one family; max_prefix >= 1; options of
     one kind (transit_routes, export, prefixes, ix) refused on another; a downstream needs its
     prefixes, which must not overlap C(bird2_own_prefixes); IX sessions name an IX of
     C(bird2_ixes) and both addresses lie in its peering LAN."
+  - "IXes (C(bird2_ixes)): unique names, an interface, a peering LAN per family, optional
+    C(sysctls) overrides (C(ipv4.conf.NAME: 1)) of the port hygiene defaults; IXes that share an
+    interface must agree on them."
+  - What needs the host itself (is the local address there, what is on the IX port) is checked by
+    the filter C(hobbynet.infra.bgp_host_state) against this plan.
   - C(bird2_own_prefixes) must not overlap each other, the WireGuard pool
     (C(wireguard_mesh_plan_pool_v4)) or an IX peering LAN.
   - "The plan: C(asn), C(own4)/C(own6), the cone C(cone4)/C(cone6) (own prefixes and every
     downstream's), C(ixes), and C(sessions) with C(family), C(local_pref) (transit 50, IX 90,
     peer 100, downstream 120 unless overridden), C(community) (the kind's number in the large
     community that tags imported routes), C(enforce_first_as) (not for route servers), C(import)
-    (transit: full, default or both; others all) and C(export) (cone; downstream full or default)."
-positional: _input, host, addresses
+    (transit: full, default or both; others all) and C(export) (cone; downstream full or default);
+    C(ix_ports), one per IX interface, with the sysctls to set (C(path) under /proc/sys, C(value))."
+positional: _input, host
 options:
   _input:
     description: The host's variables, C(hostvars[inventory_hostname]).
@@ -49,13 +55,9 @@ options:
     description: The host's inventory name (used in messages).
     type: string
     required: true
-  addresses:
-    description:
-      - The host's addresses (facts), to check each session's C(local_address); omit or null to
-        skip that rule (the check playbooks run without facts).
-    type: list
-    elements: string
 seealso:
+  - plugin: hobbynet.infra.bgp_host_state
+    plugin_type: filter
   - plugin: hobbynet.infra.site_prefixes
     plugin_type: filter
 """
@@ -64,8 +66,7 @@ EXAMPLES = r"""
 - name: Plan the BGP edge
   ansible.builtin.set_fact:
     bgp: >-
-      {{ hostvars[inventory_hostname] | hobbynet.infra.bgp_plan(inventory_hostname,
-           ansible_facts['all_ipv4_addresses'] + ansible_facts['all_ipv6_addresses']) }}
+      {{ hostvars[inventory_hostname] | hobbynet.infra.bgp_plan(inventory_hostname) }}
 
 # bird2_bgp_sessions: [{name: t1, kind: upstream, ...}]
 # => "bgp_plan: bird2_bgp_sessions[0] (t1) of r2: kind 'upstream' (type str) is not one of transit,
@@ -79,17 +80,15 @@ _value:
 """
 
 
-def bgp_plan(host_vars: Any, host: Any = None, addresses: Any = None) -> dict[str, Any]:
+def bgp_plan(host_vars: Any, host: Any = None) -> dict[str, Any]:
     """Thin shell around the pure function; its problems become one AnsibleFilterError."""
     if omitted(host) or not isinstance(host, str):
         raise AnsibleFilterError(
             "bgp_plan: the host name is required, e.g. hostvars[inventory_hostname]"
             " | hobbynet.infra.bgp_plan(inventory_hostname)"
         )
-    if omitted(addresses):
-        addresses = None
     try:
-        return _bgp_plan(host, host_vars, addresses)
+        return _bgp_plan(host, host_vars)
     except BgpInputError as exc:
         raise AnsibleFilterError(f"bgp_plan: {'; '.join(exc.problems)}") from None
     except (TypeError, ValueError) as exc:

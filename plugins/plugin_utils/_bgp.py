@@ -15,6 +15,7 @@ session exports.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ LENGTHS = {
     6: ("bird2_bgp_min_length6", "bird2_bgp_max_length6"),
 }
 MAX_PATH = "bird2_bgp_max_path_length"
+ERROR_WAIT = "bird2_bgp_error_wait_time"
 ROA = "bird2_bgp_roa"
 DRAIN = "bird2_bgp_drain"
 DEFAULT_TO_OSPF = "bird2_bgp_default_to_ospf"
@@ -67,7 +69,28 @@ SESSION_KEYS = {
     "drain",
 }
 REQUIRED_KEYS = ("name", "kind", "neighbor", "neighbor_as", "local_address")
-IX_KEYS = {"name", "interface", "lan4", "lan6"}
+IX_KEYS = {"name", "interface", "lan4", "lan6", "sysctls"}
+# IX port hygiene, per IX interface (seed; AMS-IX and ECIX configuration guides): answer and
+# announce ARP only for the port's own addresses, no proxy ARP or redirects, static addresses only
+# (no SLAAC, no router advertisements taken, no router solicitations sent: the IX LAN has no
+# router), and neighbour entries kept 4 hours (IXes ask for at least 2) so a quiet LAN is not
+# flooded with ARP and neighbour solicitations. Key "<family>.<conf|neigh>.<name>", overridable per
+# IX (bird2_ixes[].sysctls).
+IX_SYSCTLS = {
+    "ipv4.conf.arp_filter": 1,
+    "ipv4.conf.arp_ignore": 1,
+    "ipv4.conf.arp_announce": 2,
+    "ipv4.conf.proxy_arp": 0,
+    "ipv4.conf.accept_redirects": 0,
+    "ipv4.conf.send_redirects": 0,
+    "ipv4.neigh.base_reachable_time_ms": 14_400_000,
+    "ipv6.conf.autoconf": 0,
+    "ipv6.conf.accept_ra": 0,
+    "ipv6.conf.router_solicitations": 0,
+    "ipv6.conf.accept_redirects": 0,
+    "ipv6.neigh.base_reachable_time_ms": 14_400_000,
+}
+_SYSCTL_KEY = re.compile(r"ipv([46])\.(conf|neigh)\.([a-z0-9_]{1,64})")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 _IFNAME = re.compile(r"[A-Za-z0-9_.@-]{1,15}")
@@ -192,8 +215,43 @@ def _check_ixes(value: Any, host: str, problems: list[str]) -> dict[str, dict[st
                 lans[family] = network
         if not lans:
             problems.append(f"{at} ({name}): give the peering LAN (lan4, lan6 or both)")
-        ixes[name] = {"name": name, "interface": interface, "lans": lans}
+        ixes[name] = {
+            "name": name,
+            "interface": interface,
+            "lans": lans,
+            "sysctls": _ix_sysctls(item.get("sysctls"), f"{at} ({name}): sysctls", problems),
+        }
     return ixes
+
+
+def _ix_sysctls(value: Any, where: str, problems: list[str]) -> dict[str, int]:
+    """The port's sysctls: IX_SYSCTLS with the IX's overrides (an integer per known key form)."""
+    if value is None:
+        return dict(IX_SYSCTLS)
+    if not isinstance(value, Mapping):
+        problems.append(f"{where}: expected a mapping of sysctl to integer, not {_describe(value)}")
+        return dict(IX_SYSCTLS)
+    out = dict(IX_SYSCTLS)
+    for key, number in value.items():
+        if not isinstance(key, str) or not _SYSCTL_KEY.fullmatch(key):
+            problems.append(
+                f"{where}: key {_describe(key)} is not of the form ipv4.conf.NAME, "
+                "ipv4.neigh.NAME, ipv6.conf.NAME or ipv6.neigh.NAME (the role adds the interface)"
+            )
+        elif not isinstance(number, int) or isinstance(number, bool):
+            problems.append(f"{where}: {key} must be an integer, not {_describe(number)}")
+        else:
+            out[key] = number
+    return out
+
+
+def ix_sysctl_path(key: str, interface: str) -> str:
+    """``ipv4.conf.arp_ignore`` on eth1.100 -> ``net/ipv4/conf/eth1.100/arp_ignore``.
+
+    The slash form: sysctl.d and /proc/sys take it, and an interface name may hold dots.
+    """
+    family, table, name = key.split(".", 2)
+    return f"net/{family}/{table}/{interface}/{name}"
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:
@@ -206,7 +264,6 @@ def _check_session(
     host: str,
     allow_reserved: bool,
     ixes: Mapping[str, Mapping[str, Any]],
-    host_addresses: Sequence[Any] | None,
     problems: list[str],
 ) -> dict[str, Any] | None:
     at = f"{SESSIONS}[{index}] of {host}"
@@ -242,17 +299,11 @@ def _check_session(
         if why:
             problems.append(f"{at}: neighbor_as {why}")
     local = _address(item.get("local_address")) if item.get("local_address") is not None else None
-    if item.get("local_address") is not None:
-        if local is None:
-            problems.append(
-                f"{at}: local_address must be an IPv4 or IPv6 address, not "
-                f"{_describe(item.get('local_address'))}"
-            )
-        elif host_addresses is not None and str(local) not in {str(a) for a in host_addresses}:
-            problems.append(
-                f"{at}: local_address {local} is not an address of this host "
-                f"(it has {', '.join(str(a) for a in host_addresses) or 'none'})"
-            )
+    if item.get("local_address") is not None and local is None:
+        problems.append(
+            f"{at}: local_address must be an IPv4 or IPv6 address, not "
+            f"{_describe(item.get('local_address'))}"
+        )
     if neighbor is not None and local is not None and neighbor.version != local.version:
         problems.append(
             f"{at}: neighbor {neighbor} and local_address {local} are of different families"
@@ -357,6 +408,10 @@ def _check_session(
         # A route server does not put its own AS in the path (RFC 7947).
         "enforce_first_as": kind != "ix_route_server",
         "import": (routes or "full") if kind == "transit" else "all",
+        # Filtered routes stay visible (`birdc show route filtered`), except on a default-only
+        # transit: it is chosen to save memory, and keeping the full table it rejects would cost
+        # as much as taking it (benchmarks/bgp_fulltable.py: about 110 MB for 1.23M routes).
+        "keep_filtered": not (kind == "transit" and routes == "default"),
         "export": (export or "full") if kind == "downstream" else "cone",
         # Both families: a downstream's IPv4 and IPv6 sessions may share one list; each session's
         # filter takes the prefixes of its own family.
@@ -412,6 +467,21 @@ def _library(host: str, host_vars: Mapping[str, Any], problems: list[str]) -> di
             f"{MAX_PATH} of {host} must be an integer 1..255, not {_describe(max_path)}"
         )
     out["max_path"] = max_path
+    # BIRD's own default: 60 s after a session failed (or the peer reset it) before it may come
+    # back, doubling up to 300 s while it keeps failing.
+    wait = host_vars.get(ERROR_WAIT, [60, 300])
+    if not (
+        isinstance(wait, list)
+        and len(wait) == 2
+        and all(_int_in(w, 1, 86400) for w in wait)
+        and wait[0] <= wait[1]
+    ):
+        problems.append(
+            f"{ERROR_WAIT} of {host} must be [minimum, maximum] seconds (1..86400, the minimum "
+            f"not above the maximum), not {_describe(wait)}"
+        )
+        wait = [60, 300]
+    out["error_wait"] = wait
     out["roa"] = _roa(host, host_vars.get(ROA), problems)
     to_ospf = host_vars.get(DEFAULT_TO_OSPF, False)
     if not isinstance(to_ospf, bool):
@@ -488,14 +558,11 @@ def _roa(host: str, value: Any, problems: list[str]) -> dict[str, Any] | None:
     return {"static": out}
 
 
-def bgp_plan(
-    host: str, host_vars: Mapping[str, Any], host_addresses: Sequence[Any] | None = None
-) -> dict[str, Any]:
+def bgp_plan(host: str, host_vars: Mapping[str, Any]) -> dict[str, Any]:
     """The BGP plan of ``host`` from its variables; raise BgpInputError with every problem.
 
-    ``host_addresses``: the addresses the host has (facts), to check local_address; None skips it
-    (the controller-only check playbooks).  Returns ``{enabled: False}`` when the host has no
-    ``bird2_asn`` (the BGP edge is off).
+    Inputs only: what needs the host itself (its addresses, its IX ports) is bgp_host_state's.
+    Returns ``{enabled: False}`` when the host has no ``bird2_asn`` (the BGP edge is off).
     """
     asn = host_vars.get(ASN)
     sessions = host_vars.get(SESSIONS) or []
@@ -526,7 +593,7 @@ def bgp_plan(
         sessions = []
     planned = []
     for index, item in enumerate(sessions):
-        session = _check_session(index, item, host, allow_reserved, ixes, host_addresses, problems)
+        session = _check_session(index, item, host, allow_reserved, ixes, problems)
         if session is not None:
             planned.append(session)
     library = _library(host, host_vars, problems)
@@ -539,6 +606,7 @@ def bgp_plan(
             "originate"
         )
     _cross_checks(host, host_vars, own, ixes, planned, sessions, problems)
+    ports = _ix_ports(host, ixes, problems)
     if problems:
         raise BgpInputError(problems)
     cone = [str(p) for p in own] + sorted(
@@ -563,6 +631,7 @@ def bgp_plan(
             }
             for ix in ixes.values()
         ],
+        "ix_ports": ports,
     }
 
 
@@ -625,3 +694,156 @@ def _cross_checks(
                         f"{mine} of {OWN}; "
                         "a downstream announces its own space, not ours"
                     )
+
+
+def _ix_ports(
+    host: str, ixes: Mapping[str, Mapping[str, Any]], problems: list[str]
+) -> list[dict[str, Any]]:
+    """One entry per IX interface: the IXes on it, their LANs and the sysctls to set."""
+    ports: dict[str, dict[str, Any]] = {}
+    for index, ix in enumerate(ixes.values()):
+        if not isinstance(ix["interface"], str) or not _IFNAME.fullmatch(ix["interface"]):
+            continue
+        port = ports.setdefault(
+            ix["interface"],
+            {"interface": ix["interface"], "where": [], "lans": [], "sysctls": ix["sysctls"]},
+        )
+        where = f"{IXES}[{index}] ({ix['name']})"
+        if port["sysctls"] != ix["sysctls"]:
+            problems.append(
+                f"{where} of {host}: sysctls differ from {port['where'][0]}, which shares the "
+                f"interface {ix['interface']}; give both the same"
+            )
+        port["where"].append(where)
+        port["lans"] += [str(lan) for lan in ix["lans"].values()]
+    return [
+        {
+            "interface": port["interface"],
+            "where": port["where"],
+            "lans": port["lans"],
+            "sysctls": [
+                {"path": ix_sysctl_path(key, port["interface"]), "value": value}
+                for key, value in sorted(port["sysctls"].items())
+            ],
+        }
+        for port in ports.values()
+    ]
+
+
+def _read_host(output: str) -> tuple[list[Any], dict[str, str], bool]:
+    """Split the host read of roles/bird2/tasks/host_check.yml.
+
+    Line 1: ``ip -j address show``; then ``sysctl PATH VALUE`` (VALUE ``missing`` when the file
+    is absent) and ``procsys-net rw|ro`` lines.
+    """
+    lines = output.splitlines()
+    links = json.loads(lines[0]) if lines and lines[0].strip() else []
+    if not isinstance(links, list):
+        raise ValueError("the first line of the host read is not the list of ip -j address show")
+    sysctls: dict[str, str] = {}
+    read_only = False
+    for line in lines[1:]:
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == "sysctl":
+            sysctls[fields[1]] = fields[2]
+        elif fields == ["procsys-net", "ro"]:
+            read_only = True
+    return links, sysctls, read_only
+
+
+def bgp_host_state(
+    host: str, plan: Mapping[str, Any], output: str, coming: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Check a host against its BGP plan, and say what its IX ports need.
+
+    ``output``: the host read (see _read_host); ``coming``: addresses the roles put on the host
+    before BIRD needs them (the site addresses on lo). Returns ``{problems, sysctls, multicast}``:
+    the problems (a session's local_address not on the host; an IX interface missing, with an
+    address outside its peering LAN or a dynamic one; IX sysctls to change under a read-only
+    /proc/sys/net), the sysctls whose live value differs (``{path, value}``) and the IX interfaces
+    that still have multicast on.
+    """
+    out: dict[str, Any] = {"problems": [], "sysctls": [], "multicast": []}
+    if not plan.get("enabled"):
+        return out
+    links, live, read_only = _read_host(output)
+    by_name = {link.get("ifname"): link for link in links if isinstance(link, Mapping)}
+    have = set(coming)
+    for link in by_name.values():
+        for info in link.get("addr_info") or []:
+            if isinstance(info, Mapping) and info.get("local"):
+                have.add(str(ipaddress.ip_address(info["local"])))
+    for session in plan["sessions"]:
+        if session["local_address"] not in have:
+            listed = sorted(
+                a
+                for a in have
+                if not (
+                    ipaddress.ip_address(a).is_link_local or ipaddress.ip_address(a).is_loopback
+                )
+            )
+            out["problems"].append(
+                f"{SESSIONS}[{session['index']}] ({session['name']}) of {host}: local_address "
+                f"{session['local_address']} is not an address of this host (it has "
+                f"{', '.join(listed) or 'none'})"
+            )
+    for port in plan.get("ix_ports", []):
+        _check_port(host, port, by_name.get(port["interface"]), live, read_only, out)
+    return out
+
+
+def _check_port(
+    host: str,
+    port: Mapping[str, Any],
+    link: Mapping[str, Any] | None,
+    live: Mapping[str, str],
+    read_only: bool,
+    out: dict[str, Any],
+) -> None:
+    where = f"{', '.join(port['where'])} of {host}"
+    name = port["interface"]
+    if link is None:
+        out["problems"].append(f"{where}: the interface {name} is not on this host")
+        return
+    lans = [ipaddress.ip_network(text) for text in port["lans"]]
+    for info in link.get("addr_info") or []:
+        if not isinstance(info, Mapping) or not info.get("local"):
+            continue
+        address = ipaddress.ip_interface(f"{info['local']}/{info.get('prefixlen', 128)}")
+        if address.ip.is_link_local:
+            continue
+        if not any(address.ip in lan for lan in lans):
+            out["problems"].append(
+                f"{where}: {name} has {address}, outside the peering LAN "
+                f"({', '.join(port['lans'])}); an IX port carries the IX's addresses only "
+                "(remove it, or fix lan4/lan6)"
+            )
+        elif info.get("dynamic"):
+            out["problems"].append(
+                f"{where}: {name} has the dynamic address {address} (SLAAC or DHCP); an IX port "
+                "takes static addresses only (turn off DHCP or autoconfiguration on it)"
+            )
+    families = {ipaddress.ip_network(text).version for text in port["lans"]}
+    for sysctl in port["sysctls"]:
+        value = live.get(sysctl["path"], "missing")
+        if value == "missing":
+            if int(sysctl["path"].split("/")[1][-1]) in families:
+                out["problems"].append(
+                    f"{where}: /proc/sys/{sysctl['path']} is missing (is IPv"
+                    f"{sysctl['path'].split('/')[1][-1]} disabled on {name}?)"
+                )
+        elif value != str(sysctl["value"]):
+            out["sysctls"].append({"path": sysctl["path"], "value": sysctl["value"]})
+    if "MULTICAST" in (link.get("flags") or []):
+        out["multicast"].append(name)
+    if read_only and any(s["path"].split("/")[3] == name for s in out["sysctls"]):
+        out["problems"].append(
+            f"{where}: {name} needs "
+            + ", ".join(
+                f"{s['path']}={s['value']}"
+                for s in out["sysctls"]
+                if s["path"].split("/")[3] == name
+            )
+            + " but /proc/sys/net is read-only here (a container?): give the host a writable "
+            "/proc/sys/net (roles/bird2/README.md, IX ports) or set them where it is created"
+        )

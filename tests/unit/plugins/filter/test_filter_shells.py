@@ -38,6 +38,7 @@ FILTERS = [
     "site_prefix_conflicts",
     "private_key_conflicts",
     "bgp_plan",
+    "bgp_host_state",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -190,6 +191,13 @@ def test_documentation_matches_code(name):
             [{"bird2_asn": 23456, "bird2_own_prefixes": ["10.0.0.0/8"]}, "r1"],
             {},
             "bgp_plan: bird2_asn of r1: 23456 is AS_TRANS (RFC 6793)",
+        ),
+        ("bgp_host_state", [{"enabled": True}], {}, "bgp_host_state: the host name and"),
+        (
+            "bgp_host_state",
+            [{"enabled": True, "sessions": []}, "r1", "not json\n"],
+            {},
+            "bgp_host_state: cannot read the host",
         ),
     ],
 )

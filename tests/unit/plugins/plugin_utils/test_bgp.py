@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._bgp import (
+    IX_SYSCTLS,
     LOCAL_PREF,
     BgpInputError,
     asn_problem,
+    bgp_host_state,
     bgp_plan,
 )
 from hypothesis import given
@@ -28,7 +31,6 @@ LIBRARY = {
     "bird2_bgp_drain": False,
     "bird2_bgp_default_to_ospf": False,
 }
-ADDRESSES = ["198.51.100.12", "2001:db8:100::12", "203.0.113.66", "2001:db8:e1::66", "10.64.2.1"]
 
 
 def edge(**overrides):
@@ -89,9 +91,9 @@ def edge(**overrides):
     return host_vars
 
 
-def problems(host_vars, addresses=None):
+def problems(host_vars):
     with pytest.raises(BgpInputError) as caught:
-        bgp_plan("r2", host_vars, addresses)
+        bgp_plan("r2", host_vars)
     return caught.value.problems
 
 
@@ -105,7 +107,7 @@ def session(index=0, **changes):
 
 
 def test_the_lab_edge_plans():
-    plan = bgp_plan("r2", edge(), ADDRESSES)
+    plan = bgp_plan("r2", edge())
     assert plan["enabled"] and plan["asn"] == 64496
     assert plan["cone4"] == ["10.64.0.0/16", "192.0.2.0/24"]
     assert plan["cone6"] == ["2001:db8:64::/48", "2001:db8:d1::/48"]
@@ -189,11 +191,119 @@ def test_downstream_without_prefixes():
     assert "bird2_bgp_sessions[3] (cust1) of r2: a downstream needs its prefixes" in only
 
 
+def host_read(links, sysctls=None, read_only=False):
+    """The output of roles/bird2/tasks/host_check.yml's read."""
+    lines = [json.dumps(links)]
+    lines += [f"sysctl {path} {value}" for path, value in (sysctls or {}).items()]
+    lines.append(f"procsys-net {'ro' if read_only else 'rw'}")
+    return "\n".join(lines) + "\n"
+
+
+def link(name, *addresses, flags=("BROADCAST", "MULTICAST", "UP"), dynamic=()):
+    """One interface of ip -j address show."""
+    infos = []
+    for text in addresses:
+        local, prefixlen = text.split("/")
+        info = {"local": local, "prefixlen": int(prefixlen), "scope": "global"}
+        if text in dynamic:
+            info["dynamic"] = True
+        infos.append(info)
+    return {"ifname": name, "flags": list(flags), "addr_info": infos}
+
+
+# The lab's r2 as the role finds it: its Internet address, the IX port, a link-local.
+R2_LINKS = [
+    link("lo", "127.0.0.1/8", flags=("LOOPBACK", "UP")),
+    link("eth0", "198.51.100.12/24", "2001:db8:100::12/64"),
+    link("eth1", "203.0.113.66/26", "2001:db8:e1::66/64", "fe80::1/64"),
+]
+
+
+def settled(plan):
+    """The live sysctls of every IX port already at the plan's values."""
+    return {s["path"]: str(s["value"]) for p in plan["ix_ports"] for s in p["sysctls"]}
+
+
+def test_host_state_of_a_settled_host_is_quiet():
+    plan = bgp_plan("r2", edge())
+    links = copy.deepcopy(R2_LINKS)
+    links[2]["flags"] = ["BROADCAST", "UP"]
+    state = bgp_host_state("r2", plan, host_read(links, settled(plan)), ["10.64.2.1"])
+    assert state == {"problems": [], "sysctls": [], "multicast": []}
+
+
 def test_local_address_not_on_the_host():
-    (only,) = problems(session(0, local_address="198.51.100.99"), ADDRESSES)
-    assert "local_address 198.51.100.99 is not an address of this host" in only
-    # Without facts (the offline check playbooks) the rule is skipped, not guessed.
-    assert bgp_plan("r2", session(0, local_address="198.51.100.99"))["enabled"]
+    plan = bgp_plan("r2", session(0, local_address="198.51.100.99"))
+    state = bgp_host_state("r2", plan, host_read(R2_LINKS, settled(plan)), ["10.64.2.1"])
+    (only,) = state["problems"]
+    assert "bird2_bgp_sessions[0] (t1) of r2: local_address 198.51.100.99 is not an address" in only
+    # An address the roles put on lo before BIRD needs it counts as the host's.
+    state = bgp_host_state("r2", plan, host_read(R2_LINKS, settled(plan)), ["198.51.100.99"])
+    assert state["problems"] == []
+
+
+def test_ix_port_changes_are_reported_not_refused():
+    plan = bgp_plan("r2", edge())
+    live = settled(plan)
+    live["net/ipv4/conf/eth1/arp_ignore"] = "0"
+    state = bgp_host_state("r2", plan, host_read(R2_LINKS, live), ["10.64.2.1"])
+    assert state["problems"] == []
+    assert state["sysctls"] == [{"path": "net/ipv4/conf/eth1/arp_ignore", "value": 1}]
+    assert state["multicast"] == ["eth1"]
+
+
+def test_ix_port_changes_under_a_read_only_proc_sys_net_are_refused():
+    plan = bgp_plan("r2", edge())
+    live = settled(plan)
+    live["net/ipv6/conf/eth1/accept_ra"] = "1"
+    state = bgp_host_state("r2", plan, host_read(R2_LINKS, live, read_only=True), ["10.64.2.1"])
+    (only,) = state["problems"]
+    assert "bird2_ixes[0] (ix1) of r2: eth1 needs net/ipv6/conf/eth1/accept_ra=0" in only
+    assert "read-only" in only
+    # Nothing to change: a read-only /proc/sys/net is fine.
+    state = bgp_host_state("r2", plan, host_read(R2_LINKS, settled(plan), True), ["10.64.2.1"])
+    assert state["problems"] == []
+
+
+def test_ix_interface_with_an_address_outside_the_lan():
+    plan = bgp_plan("r2", edge())
+    links = copy.deepcopy(R2_LINKS)
+    links[2] = link("eth1", "203.0.113.66/26", "10.9.9.9/24", "2001:db8:e1::66/64")
+    (only,) = bgp_host_state("r2", plan, host_read(links, settled(plan)), ["10.64.2.1"])["problems"]
+    assert only.startswith(
+        "bird2_ixes[0] (ix1) of r2: eth1 has 10.9.9.9/24, outside the peering LAN"
+    )
+
+
+def test_ix_interface_with_a_dynamic_address_or_missing():
+    plan = bgp_plan("r2", edge())
+    links = copy.deepcopy(R2_LINKS)
+    links[2] = link(
+        "eth1",
+        "203.0.113.66/26",
+        "2001:db8:e1::66/64",
+        "2001:db8:e1::99/64",
+        dynamic=("2001:db8:e1::99/64",),
+    )
+    (only,) = bgp_host_state("r2", plan, host_read(links, settled(plan)), ["10.64.2.1"])["problems"]
+    assert "dynamic address 2001:db8:e1::99/64" in only
+    problems = bgp_host_state("r2", plan, host_read(R2_LINKS[:2]), ["10.64.2.1"])["problems"]
+    assert "bird2_ixes[0] (ix1) of r2: the interface eth1 is not on this host" in problems
+
+
+def test_ix_sysctl_overrides_and_their_paths():
+    ixes = [
+        dict(edge()["bird2_ixes"][0], interface="eth1.100", sysctls={"ipv4.conf.arp_announce": 1})
+    ]
+    (port,) = bgp_plan("r2", edge(bird2_ixes=ixes))["ix_ports"]
+    values = {s["path"]: s["value"] for s in port["sysctls"]}
+    assert values["net/ipv4/conf/eth1.100/arp_announce"] == 1
+    assert values["net/ipv6/conf/eth1.100/accept_ra"] == 0
+    assert len(values) == len(IX_SYSCTLS)
+    bad = [dict(ixes[0], sysctls={"net.ipv4.ip_forward": 1, "ipv4.conf.arp_ignore": "one"})]
+    found = problems(edge(bird2_ixes=bad))
+    assert any("key 'net.ipv4.ip_forward'" in p for p in found)
+    assert any("ipv4.conf.arp_ignore must be an integer" in p for p in found)
 
 
 def test_two_sessions_with_one_name():
@@ -332,3 +442,22 @@ def test_default_into_ospf_needs_a_transit_default():
         "bird2_bgp_default_to_ospf of r2 must be true or false" in p
         for p in problems(edge(bird2_bgp_default_to_ospf="yes"))
     )
+
+
+def test_error_wait_time_defaults_to_birds_and_is_checked():
+    assert bgp_plan("r2", edge())["error_wait"] == [60, 300]
+    assert bgp_plan("r2", edge(bird2_bgp_error_wait_time=[5, 300]))["error_wait"] == [5, 300]
+    for bad in ([300, 5], [0, 10], 60, [5]):
+        (only,) = problems(edge(bird2_bgp_error_wait_time=bad))
+        assert only.startswith("bird2_bgp_error_wait_time of r2 must be [minimum, maximum]")
+
+
+def test_only_a_default_only_transit_drops_what_it_filters():
+    plan = bgp_plan("r2", edge())
+    assert all(s["keep_filtered"] for s in plan["sessions"])
+    (t1,) = [
+        s
+        for s in bgp_plan("r2", session(0, transit_routes="default"))["sessions"]
+        if s["name"] == "t1"
+    ]
+    assert t1["import"] == "default" and not t1["keep_filtered"]
