@@ -53,6 +53,40 @@ def lab_transit_loopbacks(neighbours: list[str], host_vars: Mapping[str, Any]) -
     return out
 
 
+def _since_seconds(text: str) -> float | None:
+    """BIRD's "since" of today (HH:MM:SS.mmm) in seconds; None for other forms (a date)."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        return None
+    try:
+        return int(parts[0]) * 3600 + int(parts[1]) * 60 + float(parts[2])
+    except ValueError:
+        return None
+
+
+def lab_protocols_changed(after: list[str], before: list[str], slack: float = 1.0) -> list[str]:
+    """Protocols ("name state since", tasks/protocols.yml) that restarted or changed state.
+
+    BIRD shows "since" by converting its monotonic clock to wall time, so an untouched protocol
+    can move by a millisecond between two reads: a since within ``slack`` seconds is the same.
+    A restart during the test moves it by the seconds the converge took.
+    """
+    old = {line.split()[0]: line.split()[1:] for line in before}
+    out = []
+    for line in after:
+        name, *now = line.split()
+        was = old.pop(name, None)
+        if was is None:
+            out.append(f"{name}: new ({' '.join(now)})")
+            continue
+        a, b = _since_seconds(was[-1]), _since_seconds(now[-1])
+        same_since = was[-1] == now[-1] or (a is not None and b is not None and abs(a - b) <= slack)
+        if was[:-1] != now[:-1] or not same_since:
+            out.append(f"{name}: {' '.join(was)} -> {' '.join(now)}")
+    out += [f"{name}: gone" for name in old]
+    return out
+
+
 class FilterModule:
     """Lab BGP helpers."""
 
@@ -60,4 +94,5 @@ class FilterModule:
         return {
             "lab_bad_routes": lab_bad_routes,
             "lab_transit_loopbacks": lab_transit_loopbacks,
+            "lab_protocols_changed": lab_protocols_changed,
         }
