@@ -39,6 +39,7 @@ FILTERS = [
     "private_key_conflicts",
     "bgp_plan",
     "bgp_host_state",
+    "bgp_ibgp_mesh",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
