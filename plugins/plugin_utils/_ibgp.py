@@ -109,7 +109,7 @@ def ibgp_mesh(
                 f"cone{family}": [str(n) for n in cone[family] if str(n) in own]
                 + sorted(
                     (str(n) for n in cone[family] if str(n) not in own),
-                    key=lambda text: ipaddress.ip_network(text),
+                    key=ipaddress.ip_network,
                 )
                 for family in (4, 6)
             },
