@@ -58,6 +58,13 @@ options:
           - Command that checks a changed file before it replaces the old one; C(%s) is the
             candidate's path. It runs without a shell.
         type: str
+      initial:
+        description:
+          - V(true) for a file another program keeps up to date once it exists (a state file);
+            written when the path does not exist, and otherwise left as it is, content and
+            attributes alike. V(state=absent) still removes it.
+        type: bool
+        default: false
 attributes:
   check_mode:
     description: Reports what would change and writes nothing (validation is skipped).
@@ -304,6 +311,8 @@ class FileSet:
             except ValueError as err:
                 self.fail(path, str(err))
             have = _have(path)
+            if item["initial"] and item["state"] == "file" and have is not None:
+                continue
             if item["state"] != "absent" and have is None and mode is None:
                 self.fail(path, "a new path needs a mode")
             uid, gid = self.ids(item) if item["state"] != "absent" else (None, None)
@@ -348,6 +357,7 @@ def main():
                     group=dict(type="str"),
                     mode=dict(type="raw"),
                     validate=dict(type="str"),
+                    initial=dict(type="bool", default=False),
                 ),
             ),
         ),
