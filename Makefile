@@ -65,7 +65,8 @@ molecule: image  ## every molecule scenario: create, converge, idempotence, chec
 	@for s in $(SCENARIOS); do echo "==> molecule test -s $$s"; molecule test -s $$s || exit 1; done
 
 # lab.sh recreates the lab, so it runs first; the others need it running.
-BENCHMARKS := benchmarks/lab.sh benchmarks/backbone.py benchmarks/dns.py benchmarks/bird_scale.sh \
+BENCHMARKS := benchmarks/lab.sh benchmarks/backbone.py benchmarks/dns.py benchmarks/anycast.py \
+	benchmarks/bird_scale.sh \
 	benchmarks/mesh_plan_bench.py
 
 bench: image  ## benchmarks on the lab (print numbers; never run by `make test`; see docs/benchmarks.md)

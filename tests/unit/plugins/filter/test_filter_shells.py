@@ -40,6 +40,7 @@ FILTERS = [
     "bgp_plan",
     "bgp_host_state",
     "bgp_ibgp_mesh",
+    "anycast_plan",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -187,6 +188,19 @@ def test_documentation_matches_code(name):
         ("private_key_conflicts", [["a"]], {}, "private_key_conflicts: host_vars is required"),
         ("private_key_conflicts", ["a", {}], {}, "private_key_conflicts: hosts must be a list"),
         ("bgp_plan", [{}], {}, "bgp_plan: the host name is required"),
+        ("anycast_plan", [{}], {}, "anycast_plan: the host name is required"),
+        (
+            "anycast_plan",
+            [
+                {
+                    "bird2_own_prefixes": ["10.53.0.0/24"],
+                    "bird2_anycast_prefixes": ["10.54.0.0/24"],
+                },
+                "e1",
+            ],
+            {},
+            "anycast_plan: bird2_anycast_prefixes of e1: 10.54.0.0/24 is not one of",
+        ),
         (
             "bgp_plan",
             [{"bird2_asn": 23456, "bird2_own_prefixes": ["10.0.0.0/8"]}, "r1"],
