@@ -9,9 +9,13 @@
    packets (the interface stays up); the longest gap between replies is the outage. Then the cut
    is lifted: time until r1 routes through r2 again, and pings lost meanwhile. Done with BFD on
    (the role's default) and with BFD off on r1 and r2 (their bird.conf edited, restored after).
+3. ECMP: e1 reaches e2 over two equal-cost paths (the direct tunnel, cost 20, and r1-r2-r3,
+   4+5+5+6), installed as one multipath route. e1 pings e2's prefix from its own every 10 ms; the
+   underlay of the path that flow takes (the kernel hashes it onto one next hop) is dropped in
+   e1; the longest gap between replies is the outage, bounded by BFD's detection (3 x 100 ms).
 
 All traffic stays inside the lab containers (lo prefixes over the lab tunnels). Usage:
-    benchmarks/backbone.py [--runs N]        (needs `make lab` to have run)
+    benchmarks/backbone.py [--runs N] [--ecmp-runs N]        (needs `make lab` to have run)
 """
 
 from __future__ import annotations
@@ -184,9 +188,74 @@ def link_cut(label: str) -> dict:
     }
 
 
+UNDERLAY = {"r1": "198.51.100.11", "e2": "198.51.100.22"}  # inventories/lab: .11, .22
+
+
+def ecmp_paths() -> list[str]:
+    """The devices of e1's multipath route to e2's prefix."""
+    out = sh("e1", f"ip route show 10.64.{SITES['e2']}.0/24")
+    return sorted(set(out.split(" dev ")[i].split()[0] for i in range(1, out.count(" dev ") + 1)))
+
+
+def ecmp_cut() -> dict:
+    """Cut the path e1's pings to e2 take; the gap until the other equal path carries them."""
+    dst, src = lo4("e2"), lo4("e1")
+    deadline = time.time() + 60
+    while len(ecmp_paths()) < 2:
+        if time.time() > deadline:
+            sys.exit(f"backbone.py: e1 has no two-path route to e2 ({ecmp_paths()})")
+        time.sleep(0.5)
+    time.sleep(3)
+    used = sh("e1", f"ip route get {dst} from {src}").split(" dev ")[1].split()[0]
+    peer = "e2" if used == "wg_e2" else "r1"
+    ping = subprocess.Popen(
+        [
+            "podman",
+            "exec",
+            PREFIX + "e1",
+            "ping",
+            "-D",
+            "-n",
+            "-i",
+            "0.01",
+            "-w",
+            "12",
+            "-I",
+            src,
+            dst,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    cut = time.time()
+    addr = UNDERLAY[peer]
+    sh(
+        "e1",
+        "nft add table inet bench && "
+        "nft add chain inet bench out '{ type filter hook output priority 0; }' && "
+        "nft add chain inet bench in '{ type filter hook input priority 0; }' && "
+        f"nft add rule inet bench out ip daddr {addr} meta l4proto udp drop && "
+        f"nft add rule inet bench in ip saddr {addr} meta l4proto udp drop",
+    )
+    time.sleep(5)
+    paths_during = ecmp_paths()
+    sh("e1", "nft delete table inet bench")
+    out = ping.communicate(timeout=30)[0]
+    stamps = [
+        float(line[1 : line.index("]")])
+        for line in out.splitlines()
+        if line.startswith("[") and "icmp_seq=" in line
+    ]
+    gaps = [(b - a, a) for a, b in itertools.pairwise(stamps)]
+    outage = max((g for g in gaps if cut - 0.5 <= g[1] < cut + 5), default=(0.0, 0.0))[0]
+    return {"cut": used, "outage_s": outage, "paths_during": paths_during}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="cold-convergence repetitions")
+    ap.add_argument("--ecmp-runs", type=int, default=3, help="ECMP path cuts")
     args = ap.parse_args()
 
     colds = [cold_convergence() for _run in range(args.runs)]
@@ -203,6 +272,13 @@ def main() -> None:
         results.append(link_cut("BFD off (dead 20 s)"))
     finally:
         set_bfd(True)
+    ecmp = []
+    for _run in range(args.ecmp_runs):
+        ecmp.append(ecmp_cut())
+        time.sleep(8)  # the cut adjacency comes back (BFD, then OSPF) before the next cut
+    print("ECMP e1 -> e2 (two equal paths), the used one cut in e1; e1 pings e2 every 10 ms:")
+    for r in ecmp:
+        print(f"  cut {r['cut']:7} outage {r['outage_s']:.3f} s   paths left {r['paths_during']}")
     print("link cut r1-r2 (underlay dropped in r1, interface up); r1 pings r3 every 10 ms:")
     print(
         f"  {'':22} {'outage s':>9} {'rerouted via':>13} {'back to direct s':>17} "
