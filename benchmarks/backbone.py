@@ -10,7 +10,7 @@
    is lifted: time until r1 routes through r2 again, and pings lost meanwhile. Done with BFD on
    (the role's default) and with BFD off on r1 and r2 (their bird.conf edited, restored after).
 3. ECMP: e1 reaches e2 over two equal-cost paths (the direct tunnel, cost 20, and r1-r2-r3,
-   4+5+5+6), installed as one multipath route. e1 pings e2's prefix from its own every 10 ms; the
+   1+5+5+9), installed as one multipath route. e1 pings e2's prefix from its own every 10 ms; the
    underlay of the path that flow takes (the kernel hashes it onto one next hop) is dropped in
    e1; the longest gap between replies is the outage, bounded by BFD's detection (3 x 100 ms).
 
@@ -102,6 +102,22 @@ def set_bfd(enabled: bool) -> None:
     time.sleep(2)
 
 
+def block_underlay(host: str, outgoing: str, incoming: str) -> None:
+    """Drop the tunnel packets matching ``outgoing``/``incoming`` in ``host`` (own nft table)."""
+    sh(
+        host,
+        "nft add table inet bench && "
+        "nft add chain inet bench out '{ type filter hook output priority 0; }' && "
+        "nft add chain inet bench in '{ type filter hook input priority 0; }' && "
+        f"nft add rule inet bench out {outgoing} drop && "
+        f"nft add rule inet bench in {incoming} drop",
+    )
+
+
+def unblock_underlay(host: str) -> None:
+    sh(host, "nft delete table inet bench")
+
+
 def route_dev(dst: str) -> str:
     """The interface r1 routes dst through, or 'none' while it has no route."""
     out = sh("r1", f"ip route get {dst} from {lo4('r1')}", check=False)
@@ -144,13 +160,10 @@ def link_cut(label: str) -> dict:
     )
     time.sleep(3)
     cut = time.time()
-    sh(
+    block_underlay(
         "r1",
-        "nft add table inet bench && "
-        "nft add chain inet bench out '{ type filter hook output priority 0; }' && "
-        "nft add chain inet bench in '{ type filter hook input priority 0; }' && "
-        f"nft add rule inet bench out ip daddr {CUT_PEER_ADDR} udp dport 51821 drop && "
-        f"nft add rule inet bench in ip saddr {CUT_PEER_ADDR} udp sport 51821 drop",
+        f"ip daddr {CUT_PEER_ADDR} udp dport 51821",
+        f"ip saddr {CUT_PEER_ADDR} udp sport 51821",
     )
     # Wait for the reroute, then keep the cut long enough for a dead-timer detection too.
     deadline = time.time() + 25
@@ -159,7 +172,7 @@ def link_cut(label: str) -> dict:
     rerouted_dev = route_dev(dst)
     time.sleep(max(0.0, cut + 22 - time.time()))
     lifted = time.time()
-    sh("r1", "nft delete table inet bench")
+    unblock_underlay("r1")
     back = None
     while time.time() < lifted + 14:
         if route_dev(dst) == "wg_r2":
@@ -230,17 +243,10 @@ def ecmp_cut() -> dict:
     time.sleep(3)
     cut = time.time()
     addr = UNDERLAY[peer]
-    sh(
-        "e1",
-        "nft add table inet bench && "
-        "nft add chain inet bench out '{ type filter hook output priority 0; }' && "
-        "nft add chain inet bench in '{ type filter hook input priority 0; }' && "
-        f"nft add rule inet bench out ip daddr {addr} meta l4proto udp drop && "
-        f"nft add rule inet bench in ip saddr {addr} meta l4proto udp drop",
-    )
+    block_underlay("e1", f"ip daddr {addr} meta l4proto udp", f"ip saddr {addr} meta l4proto udp")
     time.sleep(5)
     paths_during = ecmp_paths()
-    sh("e1", "nft delete table inet bench")
+    unblock_underlay("e1")
     out = ping.communicate(timeout=30)[0]
     stamps = [
         float(line[1 : line.index("]")])

@@ -26,13 +26,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from anycast_client import failures, parse, switch
+from lab_exec import Containers
 
 CLIENT = "outsider"
 TRANSIT = "t2"
@@ -47,20 +47,9 @@ EVENTS = {
 }
 
 
-class Lab:
+class Lab(Containers):
     def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    def sh(self, host: str, script: str, check: bool = True) -> str:
-        done = subprocess.run(
-            ["podman", "exec", self.prefix + host, "bash", "-c", script],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if check and done.returncode != 0:
-            sys.exit(f"anycast_failover: on {host}: {script!r} failed: {done.stderr.strip()}")
-        return done.stdout
+        super().__init__(prefix, "anycast_failover")
 
     def sites_with_route(self) -> set[str]:
         """The protocols (our sites) t2 has the anycast prefix from."""
@@ -94,25 +83,9 @@ def start_client(lab: Lab, via: str) -> None:
         f" && rm -f {LOG} {STOP}",
     )
     here = Path(__file__).resolve().parent / "anycast_client.py"
-    subprocess.run(
-        ["podman", "cp", str(here), f"{lab.prefix}{CLIENT}:/root/anycast_client.py"], check=True
-    )
-    subprocess.run(
-        [
-            "podman",
-            "exec",
-            "-d",
-            lab.prefix + CLIENT,
-            "python3",
-            "/root/anycast_client.py",
-            ANYCAST,
-            "--out",
-            LOG,
-            "--stop",
-            STOP,
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
+    lab.copy(str(here), CLIENT, "/root/anycast_client.py")
+    lab.detach(
+        CLIENT, ["python3", "/root/anycast_client.py", ANYCAST, "--out", LOG, "--stop", STOP]
     )
 
 

@@ -41,6 +41,7 @@ FILTERS = [
     "bgp_host_state",
     "bgp_ibgp_mesh",
     "anycast_plan",
+    "ospf_live_cost_plan",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -189,6 +190,26 @@ def test_documentation_matches_code(name):
         ("private_key_conflicts", ["a", {}], {}, "private_key_conflicts: hosts must be a list"),
         ("bgp_plan", [{}], {}, "bgp_plan: the host name is required"),
         ("anycast_plan", [{}], {}, "anycast_plan: the host name is required"),
+        ("ospf_live_cost_plan", [{}], {}, "ospf_live_cost_plan: the host name is required"),
+        (
+            "ospf_live_cost_plan",
+            [[], "r1"],
+            {},
+            "ospf_live_cost_plan: the input must be the host's",
+        ),
+        (
+            "ospf_live_cost_plan",
+            [
+                {
+                    "bird2_ospf_live_costs": "yes",
+                    "bird2_ospf_links": {},
+                    "wireguard_mesh_tunnels": [],
+                },
+                "r1",
+            ],
+            {},
+            "ospf_live_cost_plan: bird2_ospf_live_costs of r1 must be true or false",
+        ),
         (
             "anycast_plan",
             [
