@@ -25,6 +25,8 @@ description:
     Endpoints given as IP literals are checked (C(192.0.2.1), C(2001:db8::1), also with a port,
     C(192.0.2.1:51820), C([2001:db8::1]:51820)); DNS names cannot be checked here.
   - It must not overlap a site prefix of another host (IPv4 and IPv6, nested as well as equal).
+  - It must not overlap one of the host's C(bird2_anycast_prefixes) (every site serving an anycast
+    prefix announces it).
   - Messages name the variable and the host and show the prefix as written (with its network when
     that differs).
   - A C(bird2_site_prefixes) that P(hobbynet.infra.site_prefixes#filter) refuses, or a pool that is

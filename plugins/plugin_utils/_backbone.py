@@ -23,6 +23,7 @@ from ._values import describe as _describe
 ROUTER_ID = "bird2_router_id"
 SITE_PREFIXES = "bird2_site_prefixes"
 ENDPOINT = "backbone_endpoint"
+ANYCAST = "bird2_anycast_prefixes"
 POOL = "wireguard_mesh_pool_v4"
 PRIVATE_KEY = "wireguard_mesh_private_key"
 
@@ -197,9 +198,12 @@ def site_prefix_conflicts(hosts: Any, host_vars: Any, pool_v4: Any) -> list[str]
     A site prefix (``bird2_site_prefixes`` of a host) must not overlap the WireGuard pool
     ``pool_v4`` (the tunnels' /31s), must not contain the IP address of any host's
     ``backbone_endpoint`` (the tunnels' underlay: routing it into the tunnels would carry
-    a tunnel inside itself), and must not overlap a site prefix of another host (IPv4 and
-    IPv6; the same host may repeat a network).  Endpoints that are DNS names cannot be
-    checked here.  Messages follow the order of ``hosts``.
+    a tunnel inside itself), must not overlap a site prefix of another host (IPv4 and
+    IPv6; the same host may repeat a network), and must not overlap an anycast prefix
+    (``bird2_anycast_prefixes``: every serving site announces it, so a site's own prefix
+    inside it would be reached at whichever site is nearest).  Endpoints that are DNS names
+    cannot be checked here; malformed anycast prefixes are the anycast_plan filter's to
+    report.  Messages follow the order of ``hosts``.
     """
     names = _check_hosts(hosts, host_vars)
     pool = _check_pool(pool_v4)
@@ -221,6 +225,13 @@ def site_prefix_conflicts(hosts: Any, host_vars: Any, pool_v4: Any) -> list[str]
     for host, item, interface in sites:
         network = interface.network
         where = f"{SITE_PREFIXES} of {host}: {_shown(item, interface)}"
+        for anycast in _anycast_networks(_var(host_vars, host, ANYCAST)):
+            if anycast.version == network.version and anycast.overlaps(network):
+                problems.append(
+                    f"{where} overlaps {anycast.with_prefixlen} of {ANYCAST}: every site serving"
+                    " an anycast prefix announces it, so this site's own prefix would be reached"
+                    " at whichever of them is nearest"
+                )
         if network.version == 4 and network.overlaps(pool):
             problems.append(
                 f"{where} overlaps the WireGuard pool {POOL} ({pool.with_prefixlen}), "
@@ -234,6 +245,17 @@ def site_prefix_conflicts(hosts: Any, host_vars: Any, pool_v4: Any) -> list[str]
                 )
     problems.extend(_overlaps(sites))
     return problems
+
+
+def _anycast_networks(raw: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The parsable networks of a host's bird2_anycast_prefixes (others are reported elsewhere)."""
+    networks = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            networks.append(ipaddress.ip_network(str(item), strict=False))
+        except ValueError:
+            continue
+    return networks
 
 
 def _overlaps(sites: Sequence[tuple[str, Any, Interface]]) -> list[str]:

@@ -249,6 +249,19 @@ def test_lab_has_no_conflicts():
                 "bird2_site_prefixes of r3 and of e2 overlap",
             ],
         ),
+        # inside an anycast prefix (IPv4), or containing one (IPv6)
+        (
+            {
+                "e1": {"bird2_anycast_prefixes": ["10.64.4.0/25", "2001:db8:64:4:1::/80"]},
+            },
+            [
+                "bird2_site_prefixes of e1: '10.64.4.1/24' (network 10.64.4.0/24) overlaps "
+                "10.64.4.0/25 of bird2_anycast_prefixes: every site serving an anycast prefix "
+                "announces it",
+                "bird2_site_prefixes of e1: '2001:db8:64:4::1/64' (network 2001:db8:64:4::/64) "
+                "overlaps 2001:db8:64:4:1::/80 of bird2_anycast_prefixes",
+            ],
+        ),
         # nested IPv6
         (
             {"e2": {"bird2_site_prefixes": ["10.64.5.1/24", "2001:db8:64::/48"]}},
@@ -285,6 +298,11 @@ def test_site_prefix_conflicts(overrides, messages):
             **{h: {"bird2_site_prefixes": []} for h in ["r2", "r3", "e1", "e2"]},
         },
         {"r1": {"bird2_site_prefixes": []}, "r2": {"bird2_site_prefixes": None}},
+        # anycast prefixes apart from the site prefixes; malformed ones are anycast_plan's
+        {
+            h: {"bird2_anycast_prefixes": ["10.53.0.0/24", "2001:db8:53::/48", "junk", 7]}
+            for h in ["r1", "e1"]
+        },
     ],
 )
 def test_site_prefix_conflicts_accepts(overrides):
