@@ -121,7 +121,7 @@ def rss_mib() -> dict[str, float]:
     processes = {"wireguard-go": 0, "bird": 0}
     for s in SITES:
         for line in sh(s, "ps -eo rss=,comm=").splitlines():
-            rss, _, comm = line.strip().partition(" ")
+            rss, _sep, comm = line.strip().partition(" ")
             kib = int(rss)
             totals["all"] += kib
             if comm.strip() in processes:
@@ -184,7 +184,7 @@ def main() -> None:
             " is in these numbers"
         )
     if not args.no_build:
-        took, _ = lab_run("up", "site")
+        took, _output = lab_run("up", "site")
         print(f"  build (up + site, image cached)   {took:.1f} s")
     try:
         print(f"  cold OSPF convergence             {cold_convergence():.2f} s")

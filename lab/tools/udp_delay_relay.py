@@ -22,7 +22,7 @@ import signal
 
 
 def address(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
+    host, _sep, port = text.rpartition(":")
     return host.strip("[]"), int(port)
 
 

@@ -41,8 +41,9 @@ def script():
     return module
 
 
-def run(script, link, samples, settings=SETTINGS):
+def run(script, link, samples, settings=None):
     """Feed ``samples`` round by round; the cost after each round."""
+    settings = SETTINGS if settings is None else settings
     costs = []
     for sample in samples:
         link, _message = script.step(link, sample, settings)
@@ -91,7 +92,7 @@ def test_the_hold_restarts_when_the_direction_turns(script):
 
 
 def test_a_round_without_answer_adds_nothing_and_keeps_the_count(script):
-    link, _ = script.step(script.new_link(1), 60.0, dict(SETTINGS, window=1))
+    link, _message = script.step(script.new_link(1), 60.0, dict(SETTINGS, window=1))
     assert link["streak"] == 1
     same, message = script.step(link, None, dict(SETTINGS, window=1))
     assert same == link and message is None
@@ -101,7 +102,7 @@ def test_a_round_without_answer_adds_nothing_and_keeps_the_count(script):
 
 
 def test_the_window_keeps_only_its_rounds(script):
-    link, _ = run(script, script.new_link(1), [1, 2, 3, 4, 5])
+    link, _costs = run(script, script.new_link(1), [1, 2, 3, 4, 5])
     assert link["samples"] == [3.0, 4.0, 5.0]
 
 
@@ -192,11 +193,11 @@ def test_sync_writes_the_starting_costs_once(script, host, capsys):
 
 def test_rounds_configure_bird_only_when_a_cost_moves(script, host, capsys):
     script.main(["sync"])
-    for _ in range(3):
+    for _round in range(3):
         assert script.main(["round"]) == 0
     assert host["configure"] == 0
     host["rtt"] = 60.0
-    for _ in range(3):
+    for _round in range(3):
         script.main(["round"])
     assert host["configure"] == 1
     assert "define hobbynet_ospf_cost_2 = 30;" in host["include"].read_text()
@@ -212,7 +213,7 @@ def test_a_refused_configure_is_tried_again_next_round(script, host):
     host["rtt"] = 60.0
     host["configure_ok"] = False
     # the cost moves in round 2 (a fresh window), BIRD refuses, round 3 tries again
-    results = [script.main(["round"]) for _ in range(3)]
+    results = [script.main(["round"]) for _round in range(3)]
     assert results == [0, 1, 1] and host["configure"] == 2
     host["configure_ok"] = True
     assert script.main(["round"]) == 0
