@@ -36,12 +36,15 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / ".cache" / "collections"))
 sys.path.insert(0, str(REPO / "lab" / "filter_plugins"))
+sys.path.insert(0, str(REPO / "lab" / "tools"))
 from ansible_collections.hobbynet.infra.plugins.plugin_utils._cost import ospf_cost  # noqa: E402
+from lab_exec import Containers  # noqa: E402
 from lab_net import lab_first_hops  # noqa: E402
 
 INVENTORY = "inventories/stress"
 PREFIX = "hn-stress-"
 SITES = [f"s{i}" for i in range(1, 11)]
+LAB = Containers(PREFIX, "stress.py")
 
 
 def site_id(site: str) -> int:
@@ -54,15 +57,7 @@ def prefixes(site: str) -> list[str]:
 
 
 def sh(host: str, script: str, check: bool = True) -> str:
-    done = subprocess.run(
-        ["podman", "exec", PREFIX + host, "bash", "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if check and done.returncode != 0:
-        sys.exit(f"stress.py: on {host}: {script!r} failed: {done.stderr.strip()}")
-    return done.stdout
+    return LAB.sh(host, script, check)
 
 
 def lab_run(*steps: str) -> tuple[float, str]:
