@@ -35,7 +35,7 @@ lab-down:  ## remove the lab's containers and networks (keeps the image)
 
 clean: lab-down  ## also remove the lab image, the virtualenv and caches
 	-podman images --format '{{.Repository}}:{{.Tag}}' --filter reference=$(LAB_IMAGE_REPO) | xargs -r podman rmi
-	rm -rf .venv .cache "$${HOBBYNET_DEV_CACHE:-/var/cache/hobbynet-dev}"
+	rm -rf .venv .cache "$${HOBBYNET_DEV_CACHE:-/var/cache/hobbynet-dev}" /var/cache/hobbynet-lab
 
 test: image lint unit sanity integration build molecule  ## everything CI runs
 

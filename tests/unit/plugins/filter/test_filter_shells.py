@@ -42,6 +42,8 @@ FILTERS = [
     "bgp_ibgp_mesh",
     "anycast_plan",
     "ospf_live_cost_plan",
+    "poweradmin_plan",
+    "poweradmin_schema_plan",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -191,6 +193,31 @@ def test_documentation_matches_code(name):
         ("bgp_plan", [{}], {}, "bgp_plan: the host name is required"),
         ("anycast_plan", [{}], {}, "anycast_plan: the host name is required"),
         ("ospf_live_cost_plan", [{}], {}, "ospf_live_cost_plan: the host name is required"),
+        ("poweradmin_plan", [{}], {}, "poweradmin_plan: the host name is required"),
+        (
+            "poweradmin_plan",
+            [{}, "r1", "galera"],
+            {},
+            "poweradmin_plan: galera_hosts must be the list",
+        ),
+        (
+            "poweradmin_plan",
+            [{}, "r1", ["r1"]],
+            {},
+            "poweradmin_plan: poweradmin_version must be a version",
+        ),
+        (
+            "poweradmin_schema_plan",
+            [[]],
+            {},
+            "poweradmin_schema_plan: the input must map each host",
+        ),
+        (
+            "poweradmin_schema_plan",
+            [{}, ["r1"], ["x.sql"], "4.3.0"],
+            {},
+            "poweradmin_schema_plan: no Poweradmin host",
+        ),
         (
             "ospf_live_cost_plan",
             [[], "r1"],
