@@ -183,7 +183,7 @@ def test_update_scripts_sort_by_version_not_by_text():
         STRUCTURE_SCRIPT,
         "poweradmin-mysql-update-to-4.3.4.sql",
     ]
-    assert [v for v, _ in update_scripts(names)] == ["4.3.0", "4.3.4", "4.10.0"]
+    assert [version for version, name in update_scripts(names)] == ["4.3.0", "4.3.4", "4.10.0"]
     assert version_key("4.10.0") > version_key("4.9.9")
 
 
