@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._pdns import canonical_name, zone_name
 from ._values import describe as _describe
 from ._values import unvault
 
@@ -340,6 +341,8 @@ def poweradmin_plan(
             else:
                 addresses.append(str(parsed))
 
+    hostmaster, nameservers = dns_defaults(v, problems)
+
     if on_host is not None and addresses:
         problems.extend(listen_address_problems(addresses, on_host, planned))
 
@@ -355,7 +358,60 @@ def poweradmin_plan(
         "self_signed": not cert,
         "session_store": store,
         "server_name": server_name,
+        "hostmaster": hostmaster,
+        "nameservers": nameservers,
     }
+
+
+def dns_defaults(v: Mapping[str, Any], problems: list[str]) -> tuple[str | None, list[str]]:
+    """Poweradmin's defaults for new zones: the inventory's, else from the DNS core's first zone.
+
+    ``poweradmin_dns_hostmaster`` / ``poweradmin_dns_nameservers`` when set; else
+    ``hostmaster.<zone>`` and the first zone's ``nameservers`` of ``powerdns_galera_zones``
+    (relative names taken in that zone, as in a zone file), without the trailing dot, at most 4.
+    """
+    hostmaster = _text(v.get("poweradmin_dns_hostmaster"))
+    nameservers = v.get("poweradmin_dns_nameservers") or []
+    if hostmaster is not None and (
+        not isinstance(hostmaster, str) or not SERVER_NAME_RE.match(hostmaster)
+    ):
+        problems.append(
+            "poweradmin_dns_hostmaster must be a DNS name (hostmaster.example.net), got "
+            + _describe(hostmaster)
+        )
+        hostmaster = None
+    if isinstance(nameservers, (str, bytes)) or not isinstance(nameservers, Sequence):
+        problems.append(
+            f"poweradmin_dns_nameservers must be a list of names, got {_describe(nameservers)}"
+        )
+        nameservers = []
+    names = [str(_text(n)).rstrip(".") for n in nameservers]
+    for pos, name in enumerate(names):
+        if not SERVER_NAME_RE.match(name):
+            problems.append(f"poweradmin_dns_nameservers item {pos}: not a DNS name: {name!r}")
+    if len(names) > 4:
+        problems.append(
+            f"poweradmin_dns_nameservers: Poweradmin takes at most 4 name servers, got {len(names)}"
+        )
+    zones = v.get("powerdns_galera_zones") or []
+    first = (
+        zones[0]
+        if isinstance(zones, Sequence) and zones and isinstance(zones[0], Mapping)
+        else None
+    )
+    if first is not None and (hostmaster is None or not names):
+        try:
+            zone = zone_name(first.get("name"))
+            if hostmaster is None:
+                hostmaster = "hostmaster." + zone.rstrip(".")
+            if not names:
+                names = [
+                    canonical_name(n, zone, "nameserver").rstrip(".")
+                    for n in first.get("nameservers") or []
+                ][:4]
+        except (TypeError, ValueError):
+            pass  # the DNS core's own check names the zone's problem
+    return hostmaster, names
 
 
 def listen_address_problems(

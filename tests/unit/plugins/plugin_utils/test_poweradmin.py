@@ -269,3 +269,23 @@ def test_an_older_version_than_the_schema_is_refused_in_favour_of_a_rollback():
     history = [{"script": s, "version": "4.4.0", "how": "structure"} for s in SCRIPTS]
     with pytest.raises(PoweradminInputError, match="set poweradmin_rollback_version"):
         schema_plan(probes(tables=("users",), history=history), ORDER, SCRIPTS[:4], "4.3.4")
+
+
+def test_dns_defaults_come_from_the_first_zone_unless_set():
+    zones = [
+        {"name": "hobbynet.test", "nameservers": ["ns1", "ns2.other.test."]},
+        {"name": "x.test"},
+    ]
+    result = plan(powerdns_galera_zones=zones)
+    assert result["hostmaster"] == "hostmaster.hobbynet.test"
+    assert result["nameservers"] == ["ns1.hobbynet.test", "ns2.other.test"]
+    result = plan(
+        powerdns_galera_zones=zones,
+        poweradmin_dns_hostmaster="dns.example.net",
+        poweradmin_dns_nameservers=["a.example.net."],
+    )
+    assert (result["hostmaster"], result["nameservers"]) == ("dns.example.net", ["a.example.net"])
+    assert plan()["nameservers"] == [] and plan()["hostmaster"] is None
+    assert "at most 4 name servers" in problems(
+        poweradmin_dns_nameservers=["a.t", "b.t", "c.t", "d.t", "e.t"]
+    )
