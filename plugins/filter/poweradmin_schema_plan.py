@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(anchor), C(load_structure), C(apply) (list of script, version), C(record),
+  description: C(anchor), C(load_structure), C(apply) (list of script, version, how), C(record),
     C(summary).
   type: dict
 """

@@ -454,7 +454,7 @@ def schema_plan(
     ``target``: the release's version; ``baseline``: the version an existing schema that the
     role never recorded is at (``poweradmin_schema_baseline``).
 
-    Returns ``{anchor, load_structure, apply: [{script, version}], record: [{script, version,
+    Returns ``{anchor, load_structure, apply: [{script, version, how}], record: [{script, version,
     how}], summary}`` or raises PoweradminInputError when the schema cannot be placed safely.
     """
     synced = [h for h in order if probes.get(h, {}).get("synced")]
@@ -498,9 +498,7 @@ def schema_plan(
                 for ver, name in wanted
                 if version_key(ver) <= base
             ]
-            apply = [
-                {"script": name, "version": ver} for ver, name in wanted if version_key(ver) > base
-            ]
+            apply = [_to_apply(ver, name) for ver, name in wanted if version_key(ver) > base]
             return _schema_result(anchor, False, apply, record)
         if tables:
             raise PoweradminInputError(
@@ -533,8 +531,13 @@ def schema_plan(
                 f" poweradmin_version at {newest}); no SQL runs backwards"
             ]
         )
-    apply = [{"script": name, "version": ver} for ver, name in wanted if name not in done]
+    apply = [_to_apply(ver, name) for ver, name in wanted if name not in done]
     return _schema_result(anchor, False, apply, [])
+
+
+def _to_apply(version: str, script: str) -> dict[str, str]:
+    """An update script to run, as the role records it once it ran."""
+    return {"script": script, "version": version, "how": HOW_APPLIED}
 
 
 def _schema_result(
