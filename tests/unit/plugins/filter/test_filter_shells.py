@@ -44,6 +44,9 @@ FILTERS = [
     "ospf_live_cost_plan",
     "poweradmin_plan",
     "poweradmin_schema_plan",
+    "adsb_plan",
+    "adsb_host_problems",
+    "adsb_map_config",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -194,6 +197,17 @@ def test_documentation_matches_code(name):
         ("anycast_plan", [{}], {}, "anycast_plan: the host name is required"),
         ("ospf_live_cost_plan", [{}], {}, "ospf_live_cost_plan: the host name is required"),
         ("poweradmin_plan", [{}], {}, "poweradmin_plan: the host name is required"),
+        ("adsb_plan", [{}], {}, "adsb_plan: the host name is required"),
+        ("adsb_plan", [{}, "a1"], {}, "adsb_plan: adsb_feeders_latitude must be a number"),
+        ("adsb_host_problems", [{}, []], {}, "adsb_host_problems: the input must be an adsb_plan"),
+        (
+            "adsb_host_problems",
+            [{"binds": [], "vendor_feeders": []}, [], ""],
+            {},
+            "adsb_host_problems: architecture must be",
+        ),
+        ("adsb_map_config", [None, {}], {}, "adsb_map_config: the input must be the text"),
+        ("adsb_map_config", ["x", {}], {}, "adsb_map_config: plan must be an adsb_plan result"),
         (
             "poweradmin_plan",
             [{}, "r1", "galera"],
