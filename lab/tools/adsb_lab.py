@@ -234,10 +234,8 @@ async def send_frames(
     index = 0
     try:
         while time.monotonic() - started < seconds:
-            lines = []
-            for _ in range(batch):
-                lines.append(f"*{frames[index % len(frames)]};\n")
-                index += 1
+            lines = [f"*{frames[(index + i) % len(frames)]};\n" for i in range(batch)]
+            index += batch
             writer.write("".join(lines).encode())
             sent += len(lines)
             now = time.monotonic()
@@ -273,21 +271,32 @@ async def run_sink(args: argparse.Namespace) -> None:
 
 
 async def run_replay(args: argparse.Namespace) -> None:
+    """Rounds of the timeline until --seconds are up; reconnects when the decoder is not there
+    (yet, or restarted), so a replay started next to a (re)starting decoder still delivers."""
     data = load_frames(args.frames)
-    _reader, writer = await asyncio.open_connection(*address(args.to))
     started = time.monotonic()
     sent = 0
+    writer = None
     while time.monotonic() - started < args.seconds:
         round_start = time.monotonic()
-        for offset, frame in data["timeline"]:
-            delay = round_start + offset - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            writer.write(f"*{frame};\n".encode())
-            await writer.drain()
-            sent += 1
+        try:
+            if writer is None:
+                _reader, writer = await asyncio.open_connection(*address(args.to))
+            for offset, frame in data["timeline"]:
+                delay = round_start + offset - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                writer.write(f"*{frame};\n".encode())
+                await writer.drain()
+                sent += 1
+        except OSError as exc:
+            print(f"replay: {args.to}: {exc}; again in 1 s", file=sys.stderr, flush=True)
+            writer = None
+            await asyncio.sleep(1)
+            continue
         await asyncio.sleep(max(0.0, round_start + args.every - time.monotonic()))
-    writer.close()
+    if writer is not None:
+        writer.close()
     print(json.dumps({"sent": sent}))
 
 
@@ -336,9 +345,8 @@ async def run_bench(args: argparse.Namespace) -> None:
     sink = Sink(None)
     await listen(sink, [f"bench={args.listen}"])
     # The feeder reconnects to the bench's sink within its backoff (1 s, doubling, at most 60 s).
-    for _ in range(900):
-        if sink.feeds["bench"]["connected"]:
-            break
+    deadline = time.monotonic() + 90
+    while not sink.feeds["bench"]["connected"] and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     for rate in [float(r) for r in args.rates.split(",")]:
         print(
