@@ -15,15 +15,17 @@ the decoder counted per second (aircraft.json "messages"), frames the feeder del
 (probes included), CPU milliseconds per
 1,000 frames of the decoder and of the feeder, and the probe latency (median, p90, max).
 
-Usage: molecule create -s adsb && molecule converge -s adsb
-       benchmarks/adsb.py [--rates 200,1000,5000] [--seconds 20] [--prefix hn-adsb-]
-The scenario's sink (adsb-sink on s1) is stopped for the run and started again afterwards.
+Usage: benchmarks/adsb.py [--rates 200,1000,5000,20000] [--seconds 20] [--prefix hn-adsb-]
+When the scenario's containers are not there, it creates and converges them (molecule create and
+converge -s adsb) and destroys them afterwards; containers already there are used and kept. The
+scenario's sink (adsb-sink on s1) is stopped for the run and started again afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,6 +62,26 @@ def main() -> None:
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     lab = Containers(args.prefix, "adsb.py")
+    exists = subprocess.run(["podman", "container", "exists", args.prefix + RECEIVER], check=False)
+    created = exists.returncode != 0
+    if created:
+        for step in ("create", "converge"):
+            subprocess.run(
+                ["molecule", step, "-s", "adsb"], cwd=TOP, check=True, stdout=subprocess.DEVNULL
+            )
+    try:
+        measure(lab, args, rates)
+    finally:
+        if created:
+            subprocess.run(
+                ["molecule", "destroy", "-s", "adsb"],
+                cwd=TOP,
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
+
+
+def measure(lab: Containers, args: argparse.Namespace, rates: list[int]) -> None:
     lab.sh(RECEIVER, "mkdir -p /usr/local/lib/hobbynet-lab")
     lab.copy(str(TOP / "lab/tools/adsb_lab.py"), RECEIVER, TOOL)
     lab.copy(str(TOP / "lab/tools/adsb_lab.py"), SINK, TOOL)
