@@ -49,7 +49,7 @@ def at(samples: list[dict], moment: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--rates", default="200,1000,5000", help="frames per second, comma-separated"
+        "--rates", default="200,1000,5000,20000", help="frames per second, comma-separated"
     )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--prefix", default="hn-adsb-")
@@ -66,9 +66,16 @@ def main() -> None:
     created = exists.returncode != 0
     if created:
         for step in ("create", "converge"):
-            subprocess.run(
-                ["molecule", step, "-s", "adsb"], cwd=TOP, check=True, stdout=subprocess.DEVNULL
+            done = subprocess.run(
+                ["molecule", step, "-s", "adsb"],
+                cwd=TOP,
+                check=False,
+                capture_output=True,
+                text=True,
             )
+            if done.returncode != 0:
+                tail = (done.stdout + done.stderr)[-3000:]
+                sys.exit(f"adsb.py: molecule {step} -s adsb failed:\n{tail}")
     try:
         measure(lab, args, rates)
     finally:
@@ -77,7 +84,7 @@ def main() -> None:
                 ["molecule", "destroy", "-s", "adsb"],
                 cwd=TOP,
                 check=False,
-                stdout=subprocess.DEVNULL,
+                capture_output=True,
             )
 
 
