@@ -26,8 +26,11 @@ description:
   - "Every BGP site's cone is the AS's: all C(bird2_own_prefixes) and the C(prefixes) of every
     downstream session of every BGP site, so a downstream's routes are announced wherever the AS
     has transit or peers."
-  - Fails when the BGP sites disagree on C(bird2_asn), or when an iBGP session would take the name
-    of another session of the host.
+  - "Fails when the BGP sites disagree on C(bird2_asn), when an iBGP session would take the name
+    of another session of the host, or when a prefix one site adds to the cone (its
+    C(bird2_own_prefixes), its downstreams' C(prefixes)) overlaps the peering LAN of another BGP
+    site's IX (C(bird2_ixes)): the cone is announced at that IX too. A site's own IXes are checked
+    by P(hobbynet.infra.bgp_plan#filter)."
   - Reads inventory variables, not facts, so the mesh does not depend on C(--limit).
 positional: _input, host_vars, default_on
 options:

@@ -30,8 +30,10 @@ description:
     kind of transit, ix_route_server, ix_peer, peer or downstream; neighbour and local address of
     one family; max_prefix >= 1; options of
     one kind (transit_routes, export, prefixes, ix) refused on another; a downstream needs its
-    prefixes, which must not overlap C(bird2_own_prefixes); IX sessions name an IX of
-    C(bird2_ixes) and both addresses lie in its peering LAN."
+    prefixes, which must not overlap C(bird2_own_prefixes), the WireGuard pool
+    (C(wireguard_mesh_plan_pool_v4)) or an IX peering LAN of C(bird2_ixes); IX sessions name an IX
+    of C(bird2_ixes) and both addresses lie in its peering LAN; C(bfd) true needs C(bird2_bfd)
+    true (role default; false means no bfd protocol)."
   - "IXes (C(bird2_ixes)): unique names, an interface, a peering LAN per family, optional
     C(sysctls) overrides (C(ipv4.conf.NAME: 1)) of the port hygiene defaults; IXes that share an
     interface must agree on them."
@@ -39,6 +41,9 @@ description:
     the filter C(hobbynet.infra.bgp_host_state) against this plan.
   - C(bird2_own_prefixes) must not overlap each other, the WireGuard pool
     (C(wireguard_mesh_plan_pool_v4)) or an IX peering LAN.
+  - C(bird2_krt_prefsrc4) and C(bird2_krt_prefsrc6), when set to an address, must not lie in an IX
+    peering LAN of the host nor be the C(local_address) of a transit, peer or IX session (the
+    preferred source of the kernel routes must be routed back to the host by the AS).
   - "The plan: C(asn), C(own4)/C(own6), the cone C(cone4)/C(cone6) (own prefixes and every
     downstream's), C(ixes), and C(sessions) with C(family), C(local_pref) (transit 50, IX 90,
     peer 100, downstream 120 unless overridden), C(community) (the kind's number in the large

@@ -41,8 +41,13 @@ ROA = "bird2_bgp_roa"
 DRAIN = "bird2_bgp_drain"
 DEFAULT_TO_OSPF = "bird2_bgp_default_to_ospf"
 SITE = "backbone_id"
+BFD = "bird2_bfd"
+PREFSRC = {4: "bird2_krt_prefsrc4", 6: "bird2_krt_prefsrc6"}
 
 KINDS = ("transit", "ix_route_server", "ix_peer", "peer", "downstream")
+# Sessions whose local address lies in another network's space (the transit's or the peer's link,
+# the IX LAN): never a source the rest of the AS can route back to.
+OUTSIDE_KINDS = ("transit", "ix_route_server", "ix_peer", "peer")
 # The seed's scheme: what we learn from a customer beats a peer, beats the IX, beats transit.
 LOCAL_PREF = {"transit": 50, "ix_route_server": 90, "ix_peer": 90, "peer": 100, "downstream": 120}
 # The second field of the large community (OWN_ASN, 1, n) that says where a route was learnt.
@@ -597,6 +602,7 @@ def bgp_plan(host: str, host_vars: Mapping[str, Any]) -> dict[str, Any]:
         if session is not None:
             planned.append(session)
     library = _library(host, host_vars, problems)
+    _check_bfd(host, host_vars.get(BFD, True), planned, problems)
     if library["default_to_ospf"] and not any(
         s["kind"] == "transit" and s["import"] in ("default", "both") for s in planned
     ):
@@ -606,6 +612,7 @@ def bgp_plan(host: str, host_vars: Mapping[str, Any]) -> dict[str, Any]:
             "originate"
         )
     _cross_checks(host, host_vars, own, ixes, planned, sessions, problems)
+    _check_prefsrc(host, host_vars, ixes, planned, problems)
     ports = _ix_ports(host, ixes, problems)
     if problems:
         raise BgpInputError(problems)
@@ -684,16 +691,89 @@ def _cross_checks(
                     f"{OWN} of {host}: {prefix} overlaps the peering LAN of {ix['name']} ({lan}) "
                     f"in {IXES}; the IX LAN is never announced"
                 )
+    # A downstream's prefixes enter the cone, which every transit, peer and IX receives: like our
+    # own prefixes, they must stay clear of the WireGuard pool and the IX LANs.
     for session in planned:
+        at = f"{SESSIONS}[{session['index']}] ({session['name']}) of {host}"
         for text in session["prefixes4"] + session["prefixes6"]:
             prefix = ipaddress.ip_network(text)
             for mine in own:
                 if mine.version == prefix.version and mine.overlaps(prefix):
                     problems.append(
-                        f"{SESSIONS} ({session['name']}) of {host}: prefixes {prefix} overlaps "
-                        f"{mine} of {OWN}; "
+                        f"{at}: prefixes {prefix} overlaps {mine} of {OWN}; "
                         "a downstream announces its own space, not ours"
                     )
+            if pool_net is not None and prefix.version == 4 and prefix.overlaps(pool_net):
+                problems.append(
+                    f"{at}: prefixes {prefix} overlaps the WireGuard pool wireguard_mesh_pool_v4 "
+                    f"({pool_net}), whose /31s are never announced"
+                )
+            for ix in ixes.values():
+                lan = ix["lans"].get(prefix.version)
+                if lan is not None and prefix.overlaps(lan):
+                    problems.append(
+                        f"{at}: prefixes {prefix} overlaps the peering LAN of {ix['name']} "
+                        f"({lan}) in {IXES}; the IX LAN is never announced"
+                    )
+
+
+def _check_bfd(
+    host: str, switch: Any, planned: Sequence[Mapping[str, Any]], problems: list[str]
+) -> None:
+    """A session's ``bfd on`` needs the bfd protocol, which bird2_bfd turns on or off."""
+    if not isinstance(switch, bool):
+        problems.append(f"{BFD} of {host} must be true or false, not {_describe(switch)}")
+        return
+    if switch:
+        return
+    for session in planned:
+        if session["bfd"]:
+            problems.append(
+                f"{SESSIONS}[{session['index']}] ({session['name']}) of {host}: bfd is true but "
+                f"{BFD} of {host} is false, so no bfd protocol runs and the session would get no "
+                f"BFD; set {BFD}: true or drop bfd from the session"
+            )
+
+
+def _check_prefsrc(
+    host: str,
+    host_vars: Mapping[str, Any],
+    ixes: Mapping[str, Mapping[str, Any]],
+    planned: Sequence[Mapping[str, Any]],
+    problems: list[str],
+) -> None:
+    """An explicit krt_prefsrc is the source of this host's traffic on every OSPF and BGP route
+    in the kernel (templates/bird.conf.d/10-core): an IX address or a session's address towards a
+    transit, peer or IX is not routed back to this host by the AS.
+
+    Null or empty (the site address, or none) is fine; a value that is not an address of the
+    family is refused by tasks/preflight.yml before this runs, and skipped here.
+    """
+    for family, var in PREFSRC.items():
+        value = host_vars.get(var)
+        address = _address(value) if value not in (None, "") else None
+        if address is None or address.version != family:
+            continue
+        on_lan = False
+        for ix in ixes.values():
+            lan = ix["lans"].get(family)
+            if lan is not None and address in lan:
+                on_lan = True
+                problems.append(
+                    f"{var} of {host}: {address} is in the peering LAN of {ix['name']} ({lan}) "
+                    f"in {IXES}, which is never announced; the preferred source must be an "
+                    "address the AS routes to this host (a site address, or null for the first)"
+                )
+        if on_lan:
+            continue
+        for session in planned:
+            if session["kind"] in OUTSIDE_KINDS and session["local_address"] == str(address):
+                problems.append(
+                    f"{var} of {host}: {address} is the local_address of {SESSIONS}"
+                    f"[{session['index']}] ({session['name']}), a {session['kind']} session; the "
+                    "preferred source must be an address the AS routes to this host (a site "
+                    "address, or null for the first)"
+                )
 
 
 def _ix_ports(

@@ -10,6 +10,11 @@ both have a site address of, between those addresses (on ``lo``, reachable over 
 the routes learnt from downstreams only (``next hop self``); and every BGP site's cone is the
 whole AS's: the own prefixes and every downstream's prefixes, wherever the downstream connects.
 
+Because the cone is the AS's, a prefix of one site (its own, or a downstream's) is announced at
+every other site too, at their IXes included: it must not overlap the peering LAN of any BGP
+site's IX (``bird2_ixes``). bgp_plan checks a site against its own IXes; this checks it against
+the other sites'.
+
 Reads the inventory variables (``hostvars``), not the per-host plans: ``--limit`` leaves other
 hosts without facts, and the mesh must not change with the hosts a run targets. Malformed values
 are skipped here; bgp_plan and site_prefixes report them, naming the variable.
@@ -29,6 +34,7 @@ SITES = "bird2_site_prefixes"
 OWN = "bird2_own_prefixes"
 SESSIONS = "bird2_bgp_sessions"
 SWITCH = "bird2_bgp_ibgp"
+IXES = "bird2_ixes"
 
 
 class IbgpInputError(ValueError):
@@ -61,6 +67,31 @@ def _networks(value: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]
     return out
 
 
+def _ix_lans(value: Any) -> list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """``(ix name, peering LAN)`` of every well-formed IX of a host's ``bird2_ixes``."""
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+            continue
+        for key in ("lan4", "lan6"):
+            for lan in _networks([item.get(key)]):
+                out.append((item["name"], lan))
+    return out
+
+
+def _cone_sources(
+    host: str, values: Mapping[str, Any]
+) -> list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """``(where, prefix)`` for each prefix a host adds to the cone, ``where`` naming the variable
+    as the inventory wrote it."""
+    out = [(f"{OWN} of {host}:", net) for net in _networks(values.get(OWN))]
+    for index, item in enumerate(values.get(SESSIONS) or []):
+        if isinstance(item, Mapping) and item.get("kind") == "downstream":
+            where = f"{SESSIONS}[{index}] ({item.get('name')}) of {host}: prefixes"
+            out += [(where, net) for net in _networks(item.get("prefixes"))]
+    return out
+
+
 def _label(host: str) -> str:
     """A host's part of a BIRD protocol name: its first DNS label, letters, digits and _."""
     return re.sub(r"[^A-Za-z0-9_]", "_", host.split(".", 1)[0])[:24]
@@ -73,8 +104,9 @@ def ibgp_mesh(
 
     A session: ``{name, family, peer, local_address, neighbor}``. ``default_on``: the role's
     default of ``bird2_bgp_ibgp`` (hostvars hold no role defaults); a host with it false takes
-    part in no session. Raises IbgpInputError when the BGP hosts disagree on ``bird2_asn`` or
-    two peers would get one protocol name.
+    part in no session. Raises IbgpInputError when the BGP hosts disagree on ``bird2_asn``, two
+    peers would get one protocol name, or a prefix of one site's cone overlaps the peering LAN of
+    another site's IX.
     """
     problems: list[str] = []
     bgp_hosts = [h for h in hosts if host_vars[h].get(ASN) is not None]
@@ -86,14 +118,25 @@ def ibgp_mesh(
             + ")"
         )
     cone: dict[int, list[Any]] = {4: [], 6: []}
+    sources = {host: _cone_sources(host, host_vars[host]) for host in bgp_hosts}
     for host in bgp_hosts:
-        nets = _networks(host_vars[host].get(OWN))
-        for item in host_vars[host].get(SESSIONS) or []:
-            if isinstance(item, Mapping) and item.get("kind") == "downstream":
-                nets += _networks(item.get("prefixes"))
-        for net in nets:
+        for _where, net in sources[host]:
             if net not in cone[net.version]:
                 cone[net.version].append(net)
+    # Against the other sites' IX LANs. A site's own IXes, and a prefix the other site lists
+    # itself (own prefixes in group_vars), are bgp_plan's on that site: one message per problem.
+    lans = {host: _ix_lans(host_vars[host].get(IXES)) for host in bgp_hosts}
+    for host in bgp_hosts:
+        for where, net in sources[host]:
+            for other in bgp_hosts:
+                if other == host or any(net == theirs for _where, theirs in sources[other]):
+                    continue
+                for ix, lan in lans[other]:
+                    if lan.version == net.version and lan.overlaps(net):
+                        problems.append(
+                            f"{where} {net} overlaps the peering LAN of {ix} ({lan}) in {IXES} "
+                            f"of {other}; the AS-wide cone would announce it at that IX"
+                        )
     meshed = [
         h
         for h in bgp_hosts

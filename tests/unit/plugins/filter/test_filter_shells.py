@@ -47,6 +47,9 @@ FILTERS = [
     "adsb_plan",
     "adsb_host_problems",
     "adsb_map_config",
+    "storage_inputs",
+    "storage_plan",
+    "storage_mdadm_conf",
 ]
 SECRET = "correct horse battery staple, 32+ chars"
 NODES = [{"name": "a", "id": 1, "endpoint": "a.example.net"}, {"name": "b", "id": 2}]
@@ -271,10 +274,50 @@ def test_documentation_matches_code(name):
         ),
         ("bgp_host_state", [{"enabled": True}], {}, "bgp_host_state: the host name and"),
         (
+            "bgp_ibgp_mesh",
+            [
+                ["r1", "r2"],
+                {
+                    "r1": {"bird2_asn": 64496, "bird2_own_prefixes": ["203.0.113.0/25"]},
+                    "r2": {
+                        "bird2_asn": 64496,
+                        "bird2_ixes": [{"name": "ix1", "lan4": "203.0.113.0/24"}],
+                    },
+                },
+            ],
+            {},
+            "bgp_ibgp_mesh: bird2_own_prefixes of r1: 203.0.113.0/25 overlaps the peering LAN of "
+            "ix1",
+        ),
+        (
             "bgp_host_state",
             [{"enabled": True, "sessions": []}, "r1", "not json\n"],
             {},
             "bgp_host_state: cannot read the host",
+        ),
+        ("storage_inputs", [{}], {}, "storage_inputs: the host name is required"),
+        ("storage_inputs", [[], "st1"], {}, "storage_inputs: the input must be the host's"),
+        (
+            "storage_inputs",
+            [{"mdadm_lvmcache_volumes": [{"name": "d", "members": ["/dev/sdb"]}]}, "st1"],
+            {},
+            "storage_inputs: mdadm_lvmcache_volumes[0].members must be a list of at least 2",
+        ),
+        ("storage_plan", [[]], {}, "storage_plan: facts is required"),
+        ("storage_plan", [{}, {"devices": {}}], {}, "storage_plan: the input must be the volumes"),
+        (
+            "storage_plan",
+            [[{"name": "d"}], {"devices": {}}],
+            {},
+            "storage_plan: volumes must be the volumes storage_inputs returns",
+        ),
+        ("storage_plan", [[], {}], {}, "storage_plan: facts must be what hobbynet.infra.block"),
+        ("storage_mdadm_conf", [[]], {}, "storage_mdadm_conf: facts is required"),
+        (
+            "storage_mdadm_conf",
+            [[{"name": "d"}], {"devices": {}}],
+            {},
+            "storage_mdadm_conf: volumes must be the volumes storage_inputs returns",
         ),
     ],
 )

@@ -364,10 +364,122 @@ def test_options_of_other_kinds_are_refused():
 
 
 def test_a_downstream_may_not_claim_our_space():
-    assert any(
-        "prefixes 10.64.5.0/24 overlaps 10.64.0.0/16 of bird2_own_prefixes" in p
-        for p in problems(session(3, prefixes=["10.64.5.0/24"]))
+    assert problems(session(3, prefixes=["10.64.5.0/24"])) == [
+        "bird2_bgp_sessions[3] (cust1) of r2: prefixes 10.64.5.0/24 overlaps 10.64.0.0/16 of "
+        "bird2_own_prefixes; a downstream announces its own space, not ours"
+    ]
+
+
+def test_a_downstream_may_not_claim_an_ix_lan_or_the_wireguard_pool():
+    # Inside the IPv4 LAN, around the IPv6 LAN, inside the pool: each would enter the cone.
+    found = problems(
+        session(3, prefixes=["203.0.113.96/27", "2001:db8:e1::/48", "10.255.0.128/25"])
     )
+    assert found == [
+        "bird2_bgp_sessions[3] (cust1) of r2: prefixes 203.0.113.96/27 overlaps the peering LAN "
+        "of ix1 (203.0.113.64/26) in bird2_ixes; the IX LAN is never announced",
+        "bird2_bgp_sessions[3] (cust1) of r2: prefixes 10.255.0.128/25 overlaps the WireGuard "
+        "pool wireguard_mesh_pool_v4 (10.255.0.0/24), whose /31s are never announced",
+        "bird2_bgp_sessions[3] (cust1) of r2: prefixes 2001:db8:e1::/48 overlaps the peering LAN "
+        "of ix1 (2001:db8:e1::/64) in bird2_ixes; the IX LAN is never announced",
+    ]
+
+
+def test_a_downstream_next_to_an_ix_lan_or_the_pool_is_fine():
+    plan = bgp_plan(
+        "r2", session(3, prefixes=["203.0.113.128/26", "10.255.1.0/24", "2001:db8:e2::/48"])
+    )
+    assert plan["cone4"] == ["10.64.0.0/16", "10.255.1.0/24", "203.0.113.128/26"]
+    # Without a pool fact (a pure call), only the LANs are checked.
+    host_vars = session(3, prefixes=["10.255.0.0/25"])
+    del host_vars["wireguard_mesh_plan_pool_v4"]
+    assert bgp_plan("r2", host_vars)["cone4"] == ["10.64.0.0/16", "10.255.0.0/25"]
+
+
+def test_session_bfd_needs_the_bfd_protocol():
+    # bird2_bfd defaults to true, as in the role.
+    plan = bgp_plan("r2", session(0, bfd=True))
+    assert plan["sessions"][0]["bfd"] is True
+    host_vars = session(0, bfd=True)
+    host_vars["bird2_bfd"] = False
+    assert problems(host_vars) == [
+        "bird2_bgp_sessions[0] (t1) of r2: bfd is true but bird2_bfd of r2 is false, so no bfd "
+        "protocol runs and the session would get no BFD; set bird2_bfd: true or drop bfd from "
+        "the session"
+    ]
+    # BFD off for the host and on no session: fine.
+    assert bgp_plan("r2", edge(bird2_bfd=False))["enabled"]
+    assert bgp_plan("r2", session(0, bfd=False) | {"bird2_bfd": False})["enabled"]
+
+
+def test_bird2_bfd_must_be_a_boolean():
+    assert problems(edge(bird2_bfd="no")) == [
+        "bird2_bfd of r2 must be true or false, not 'no' (type str)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "expected"),
+    [
+        (
+            "bird2_krt_prefsrc4",
+            "203.0.113.70",
+            "bird2_krt_prefsrc4 of r2: 203.0.113.70 is in the peering LAN of ix1 "
+            "(203.0.113.64/26) in bird2_ixes, which is never announced; the preferred source must "
+            "be an address the AS routes to this host (a site address, or null for the first)",
+        ),
+        # rs1's local address: in the LAN, said once.
+        (
+            "bird2_krt_prefsrc4",
+            "203.0.113.66",
+            "bird2_krt_prefsrc4 of r2: 203.0.113.66 is in the peering LAN of ix1",
+        ),
+        # Canonical form in the message.
+        (
+            "bird2_krt_prefsrc6",
+            "2001:DB8:E1:0::66",
+            "bird2_krt_prefsrc6 of r2: 2001:db8:e1::66 is in the peering LAN of ix1 "
+            "(2001:db8:e1::/64)",
+        ),
+        # t1's local address (cust1, a downstream, shares it: said once, for the transit).
+        (
+            "bird2_krt_prefsrc4",
+            "198.51.100.12",
+            "bird2_krt_prefsrc4 of r2: 198.51.100.12 is the local_address of "
+            "bird2_bgp_sessions[0] (t1), a transit session; the preferred source must be an "
+            "address the AS routes to this host (a site address, or null for the first)",
+        ),
+    ],
+)
+def test_preferred_source_is_not_an_ix_or_link_address(var, value, expected):
+    (only,) = problems(edge(**{var: value}))
+    assert only.startswith(expected)
+
+
+def test_preferred_source_not_a_peer_session_address():
+    host_vars = session(0, kind="peer", transit_routes=None)
+    host_vars["bird2_krt_prefsrc4"] = "198.51.100.12"
+    (only,) = problems(host_vars)
+    assert "is the local_address of bird2_bgp_sessions[0] (t1), a peer session" in only
+
+
+@pytest.mark.parametrize(
+    "prefsrc",
+    [
+        {},
+        {"bird2_krt_prefsrc4": None, "bird2_krt_prefsrc6": None},
+        {"bird2_krt_prefsrc4": "", "bird2_krt_prefsrc6": ""},
+        # A site address on lo.
+        {"bird2_krt_prefsrc4": "10.64.2.1", "bird2_krt_prefsrc6": "2001:db8:64:2::1"},
+        # A downstream's local address only: our own space, routed back to us.
+        {"bird2_krt_prefsrc4": "198.51.100.13"},
+        # Not an address of the family: refused by the preflight's assert, not here.
+        {"bird2_krt_prefsrc4": "2001:db8:e1::66", "bird2_krt_prefsrc6": "not an address"},
+    ],
+)
+def test_preferred_sources_that_are_fine_here(prefsrc):
+    host_vars = session(3, local_address="198.51.100.13") | prefsrc
+    assert bgp_plan("r2", host_vars)["enabled"]
 
 
 def test_every_problem_at_once():

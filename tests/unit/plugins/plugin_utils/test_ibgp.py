@@ -79,3 +79,34 @@ def test_one_as_and_unique_names():
         "bird2_bgp_sessions of r1: the iBGP session to r2 would be named ibgp4_r2"
         in (caught.value.problems[0])
     )
+
+
+IX1 = [{"name": "ix1", "interface": "eth1", "lan4": "203.0.113.0/24", "lan6": "2001:db8:113::/64"}]
+
+
+def test_a_prefix_of_one_site_may_not_cover_another_sites_ix_lan():
+    # r1's downstream and r3's own prefix enter r2's cone, which r2 announces at ix1.
+    host_vars = lab(r2={"bird2_ixes": IX1}, r3={"bird2_own_prefixes": [*OWN, "2001:db8:113::/48"]})
+    host_vars["r1"]["bird2_bgp_sessions"][1]["prefixes"] = ["198.19.64.0/24", "203.0.113.128/25"]
+    with pytest.raises(IbgpInputError) as caught:
+        ibgp_mesh(["r1", "r2", "r3", "e1"], host_vars)
+    assert caught.value.problems == [
+        "bird2_bgp_sessions[1] (d1) of r1: prefixes 203.0.113.128/25 overlaps the peering LAN of "
+        "ix1 (203.0.113.0/24) in bird2_ixes of r2; the AS-wide cone would announce it at that IX",
+        "bird2_own_prefixes of r3: 2001:db8:113::/48 overlaps the peering LAN of ix1 "
+        "(2001:db8:113::/64) in bird2_ixes of r2; the AS-wide cone would announce it at that IX",
+    ]
+
+
+def test_what_bgp_plan_reports_is_not_reported_again():
+    # A site's own IX (bgp_plan of r1), a prefix r2 lists itself (bgp_plan of r2), an IX of a
+    # host without BGP (e1: no cone), an IX LAN apart from every prefix: no problem here.
+    host_vars = lab(
+        r1={"bird2_ixes": [{**IX1[0], "lan4": "198.19.64.0/25"}]},
+        r2={"bird2_ixes": IX1},
+        e1={"bird2_ixes": [{**IX1[0], "lan4": "10.64.9.0/24"}]},
+    )
+    for host in ("r1", "r2", "r3"):
+        host_vars[host]["bird2_own_prefixes"] = [*OWN, "203.0.113.0/26"]
+    mesh = ibgp_mesh(["r1", "r2", "r3", "e1"], host_vars)
+    assert mesh["r2"]["cone4"] == ["10.64.0.0/16", "203.0.113.0/26", "198.19.64.0/24"]
