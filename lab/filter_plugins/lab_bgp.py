@@ -6,27 +6,45 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def _addresses(hv: Mapping[str, Any]) -> set[str]:
+    return {str(i.get(k)) for i in hv.get("lab_interfaces", []) for k in ("ipv4", "ipv6")}
+
+
+def _senders(address: str, host_vars: Mapping[str, Any], neighbours: list[str]) -> list[str]:
+    """The lab neighbours whose routes arrive on our session to ``address``.
+
+    The neighbour that owns the address; if it is a route server, also the other lab neighbours
+    it has sessions with (its clients: their routes pass through it unchanged). A neighbour's
+    sessions are named after the inventory host at the other end.
+    """
+    out = []
+    for name in neighbours:
+        hv = host_vars[name]
+        if address not in _addresses(hv):
+            continue
+        out.append(name)
+        lab_bgp = hv.get("lab_bgp", {})
+        if lab_bgp.get("route_server"):
+            clients = {str(s["name"]) for s in lab_bgp.get("sessions", [])}
+            out += [other for other in neighbours if other != name and other in clients]
+    return out
+
+
 def lab_bad_routes(
     sessions: Any, host_vars: Mapping[str, Any], neighbours: list[str]
 ) -> list[dict]:
     """The routes our filters must drop, per session of one of our hosts.
 
-    For each of ``sessions`` (bird2_bgp_sessions), the lab neighbour that owns the session's
-    neighbour address and every route of its ``lab_bgp.announce`` marked ``bad`` of the session's
-    family: ``[{session, neighbor, prefix, why}]``.
+    For each of ``sessions`` (bird2_bgp_sessions), every route marked ``bad`` in the
+    ``lab_bgp.announce`` of the lab neighbours that send on that session (the neighbour, and a
+    route server's clients) of the session's family: ``[{session, neighbor, prefix, why}]``.
     """
     out = []
     for session in sessions or []:
         address = str(session["neighbor"])
         family6 = ":" in address
-        for name in neighbours:
-            hv = host_vars[name]
-            addresses = {
-                str(i.get(k)) for i in hv.get("lab_interfaces", []) for k in ("ipv4", "ipv6")
-            }
-            if address not in addresses:
-                continue
-            for route in hv.get("lab_bgp", {}).get("announce", []):
+        for name in _senders(address, host_vars, neighbours):
+            for route in host_vars[name].get("lab_bgp", {}).get("announce", []):
                 if "bad" in route and (":" in route["prefix"]) == family6:
                     out.append(
                         {
@@ -36,6 +54,33 @@ def lab_bad_routes(
                             "why": route["bad"],
                         }
                     )
+    return out
+
+
+def lab_good_routes(
+    sessions: Any, host_vars: Mapping[str, Any], neighbours: list[str], host: str
+) -> list[dict]:
+    """The routes one of our hosts must accept, per session: ``[{session, kind, prefix}]``.
+
+    From the ``accepted`` lists of the sessions of the lab neighbour at the other end of ours that
+    are named after ``host`` (``r1``, ``r1v6``), the prefixes of our session's family. (Their
+    sessions' addresses are not read: they are templates of other hosts' variables.)
+    """
+    out = []
+    for session in sessions or []:
+        family6 = ":" in str(session["neighbor"])
+        for name in neighbours:
+            hv = host_vars[name]
+            if str(session["neighbor"]) not in _addresses(hv):
+                continue
+            for theirs in hv.get("lab_bgp", {}).get("sessions", []):
+                if str(theirs.get("name")) not in (host, host + "v6"):
+                    continue
+                out += [
+                    {"session": session["name"], "kind": session["kind"], "prefix": p}
+                    for p in theirs.get("accepted", [])
+                    if (":" in p) == family6
+                ]
     return out
 
 
@@ -93,6 +138,7 @@ class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "lab_bad_routes": lab_bad_routes,
+            "lab_good_routes": lab_good_routes,
             "lab_transit_loopbacks": lab_transit_loopbacks,
             "lab_protocols_changed": lab_protocols_changed,
         }

@@ -11,24 +11,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=${LAB_IMAGE:-localhost/hobbynet-lab}
 
-# The host's own Debian mirror list, never a hard-coded host: the deb822 *.sources files signed by
-# the Debian archive keyring, and the main sources.list. Third-party repositories are left out (the
-# lab needs none, and they may not be reachable).
-mirrors=()
-for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -s $f ]] && grep -q 'debian-archive-keyring' "$f" && mirrors+=("$f")
-done
-if [[ -s /etc/apt/sources.list ]] && grep -qE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list; then
-    mirrors+=(/etc/apt/sources.list)
-fi
-if ((${#mirrors[@]} == 0)); then
-    echo "build.sh: no apt sources found under /etc/apt on this machine; cannot build the lab image" >&2
-    exit 1
-fi
-# shellcheck disable=SC1091
-suite=$(. /etc/os-release && echo "${VERSION_CODENAME:?}")
+# shellcheck source=lab/image/mirrors.sh
+. "$here/mirrors.sh"
 
-recipe_hash=$(cat "$here/build.sh" "$here/packages.txt" "$here/services-disabled.txt" "${mirrors[@]}" \
+recipe_hash=$(cat "$here/build.sh" "$here/mirrors.sh" "$here/packages.txt" "$here/services-disabled.txt" "${mirrors[@]}" \
     | sha256sum | cut -c1-12)
 tag="$repo:$recipe_hash"
 if [[ ${1:-} == --print-tag ]]; then
