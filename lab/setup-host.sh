@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare this machine to run the lab and the tests (idempotent, as root on Debian 12):
-#   1. the Debian packages the lab needs (podman and friends, mmdebstrap, python3-venv),
+#   1. the Debian packages the lab needs (podman and friends, mmdebstrap, python3-venv, qemu),
 #   2. the podman host settings this machine kind requires (see docs/lab.md), with limits read
 #      from the machine at run time,
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
@@ -23,8 +23,11 @@ fi
 
 host_setup() {
     # ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
+    # qemu-system-x86, qemu-utils, gdisk, e2fsprogs, openssh-client: the lab's VM guests
+    # (lab/vm/build.sh, lab/tools/lab_vm.py) for the roles that need a real kernel.
     debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck)
+        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck
+        qemu-system-x86 qemu-utils gdisk e2fsprogs openssh-client)
     missing=()
     for p in "${debian_packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
