@@ -67,7 +67,7 @@ molecule: image  ## every molecule scenario: create, converge, idempotence, chec
 # lab.sh recreates the lab, so it runs first; the others need it running.
 BENCHMARKS := benchmarks/lab.sh benchmarks/backbone.py benchmarks/dns.py benchmarks/anycast.py \
 	benchmarks/bgp_fulltable.py benchmarks/live_costs.py benchmarks/poweradmin.py benchmarks/adsb.py \
-	benchmarks/bird_scale.sh \
+	benchmarks/bird_scale.sh benchmarks/storage.py \
 	benchmarks/mesh_plan_bench.py
 
 bench: image  ## benchmarks on the lab (print numbers; never run by `make test`; see docs/benchmarks.md)

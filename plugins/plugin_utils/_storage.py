@@ -309,6 +309,14 @@ def min_chunk_size(data: int) -> int:
     return _align_up(_ceil_div(data, MAX_CACHE_CHUNKS), MIN_CHUNK)
 
 
+def chunk_for(volume: Mapping[str, Any], data: int) -> int:
+    """The cache chunk of ``volume`` for ``data`` bytes of cache: the given size, or when none was
+    given 64 KiB or the smallest multiple of 32 KiB that keeps the cache within a million chunks."""
+    if volume.get("cache_chunk_auto"):
+        return max(DEFAULT_CHUNK, min_chunk_size(data))
+    return int(volume["cache_chunk_size"])
+
+
 def min_metadata_size(data: int, chunk: int) -> int:
     """lvm2's smallest cache metadata for ``data`` bytes of cache in ``chunk``-byte chunks."""
     return CACHE_META_OVERHEAD + (data // chunk) * CACHE_META_PER_CHUNK
@@ -558,6 +566,9 @@ def _cache_settings(var: str, raw: Mapping[str, Any], problems: list[str]) -> di
         maximum=MAX_METADATA,
     )
     out["cache_metadata_size"] = metadata
+    # Not given: 64 KiB, or more where LVM's million-chunk limit needs it (chunk_for), as lvm2
+    # picks it itself; an explicit size is kept or refused.
+    out["cache_chunk_auto"] = raw.get("cache_chunk_size") is None
     chunk = _int(raw.get("cache_chunk_size", DEFAULT_CHUNK))
     if not _is_int(chunk) or chunk % MIN_CHUNK or not MIN_CHUNK <= chunk <= MAX_CHUNK:
         problems.append(
@@ -600,6 +611,8 @@ def _cache_settings(var: str, raw: Mapping[str, Any], problems: list[str]) -> di
             )
             size = None
         if _is_int(size) and metadata and chunk:
+            if out["cache_chunk_auto"]:
+                chunk = out["cache_chunk_size"] = chunk_for(out, size - minimum + EXTENT)
             _cache_geometry_problems(var, size - minimum + EXTENT, metadata, chunk, problems)
     out["cache_size"] = size
     return out
@@ -1214,7 +1227,9 @@ class _Volume:
             if layout is not None:
                 part = layout.find(v["member_label"])
                 found.append({"disk": disk, "var": var, "part": part, "layout": layout})
-        if self.failed():
+        # The members read so far are still checked when another was refused: every problem of
+        # the volume at once (a foreign disk and a too-small one are both reported).
+        if not found:
             return None
         size = self.member_size(found)
         if size is None:
@@ -1360,7 +1375,7 @@ class _Volume:
                 self.var,
                 size - minimum + EXTENT,
                 v["cache_metadata_size"],
-                v["cache_chunk_size"],
+                chunk_for(v, size - minimum + EXTENT),
                 self.p.problems,
             )
             if self.failed():
@@ -1803,7 +1818,7 @@ class _Volume:
             return
         pool = pools[0]
         chunk = int(pool.get("chunk_size") or 0)
-        if chunk and chunk != v["cache_chunk_size"]:
+        if chunk and not v.get("cache_chunk_auto") and chunk != v["cache_chunk_size"]:
             self.problem(
                 f"{self.var}.cache_chunk_size {size_text(v['cache_chunk_size'])} differs from "
                 f"{size_text(chunk)} of the cache pool {vg}/{pool['lv_name']}; the role does not "
@@ -1902,8 +1917,9 @@ class _Volume:
             )
             return
         data_bytes = int(data["lv_size"]) if data else data_extents * extent
+        chunk = chunk_for(v, data_bytes)
         _cache_geometry_problems(
-            self.var, data_bytes, v["cache_metadata_size"], v["cache_chunk_size"], self.p.problems
+            self.var, data_bytes, v["cache_metadata_size"], chunk, self.p.problems
         )
         if self.failed():
             return
@@ -1926,7 +1942,7 @@ class _Volume:
         self.p.step(
             v,
             f"make {vg}/{v['pool_lv']} a cache pool with {vg}/{v['meta_lv']} as its metadata "
-            f"({size_text(v['cache_chunk_size'])} chunks, {v['cache_mode']})",
+            f"({size_text(chunk)} chunks, {v['cache_mode']})",
             [
                 "lvconvert",
                 "--yes",
@@ -1935,7 +1951,7 @@ class _Volume:
                 "--poolmetadata",
                 f"{vg}/{v['meta_lv']}",
                 "--chunksize",
-                f"{v['cache_chunk_size'] // KIB}k",
+                f"{chunk // KIB}k",
                 "--cachemode",
                 v["cache_mode"],
                 f"{vg}/{v['pool_lv']}",

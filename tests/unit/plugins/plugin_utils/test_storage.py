@@ -666,10 +666,14 @@ def test_a_cache_smaller_than_metadata_spare_and_one_extent_says_the_minimum():
 
 
 def test_cache_chunk_and_metadata_limits_of_lvm():
-    message = one_problem(volume(cache_size=100 * GIB))
+    # An explicit chunk size that makes more than a million chunks is refused ...
+    message = one_problem(volume(cache_size=100 * GIB, cache_chunk_size=64 * KIB))
     assert message.startswith(f"{V}[0].cache_chunk_size 64 KiB (65536 bytes) makes more than")
     assert "use at least 128 KiB (131072 bytes)" in message
     assert inputs(volume(cache_size=100 * GIB, cache_chunk_size=128 * KIB))
+    # ... and none given means 64 KiB, or what LVM's limit needs (as lvm2 picks it itself).
+    assert inputs(volume(cache_size=100 * GIB))["volumes"][0]["cache_chunk_size"] == 128 * KIB
+    assert inputs(volume(cache_size=1 * GIB))["volumes"][0]["cache_chunk_size"] == 64 * KIB
     message = one_problem(volume(cache_size=40 * GIB, cache_metadata_size=8 * MIB))
     assert message.startswith(f"{V}[0].cache_metadata_size 8 MiB (8388608 bytes) cannot map")
 
@@ -1059,6 +1063,16 @@ def test_a_foreign_ext4_on_a_member_is_a_problem_without_wipe():
     assert "never overwrites what it did not make" in message
     assert "add it to mdadm_lvmcache_wipe" in message
     assert plan["steps"] == [] and plan["pending"] == []
+
+
+def test_a_foreign_member_and_a_too_small_one_are_both_reported():
+    spec = inputs()
+    host = fresh_host(**{D1: ("vdb", 3 * GIB)})
+    _foreign_ext4(host, D2)
+    problems = plan_of(spec, host)["problems"]
+    assert [p.split(" ", 2)[:2] for p in problems] == [[f"{V}[0].members[1]", D2],
+                                                       [f"{V}[0].members[0]", D1]]  # fmt: skip
+    assert "carries an ext4 signature" in problems[0] and "is too small" in problems[1]
 
 
 def test_a_foreign_ext4_on_a_member_listed_in_wipe_is_erased_first():
