@@ -14,5 +14,5 @@ if ((${#mirrors[@]} == 0)); then
     echo "no apt sources found under /etc/apt on this machine; cannot build a lab image" >&2
     exit 1
 fi
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2034  # (suite is used by the scripts that source this file)
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:?}")

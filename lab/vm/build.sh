@@ -55,6 +55,7 @@ else
     # its DHCP server (qemu's user network); root logs in with the image's key only; the serial
     # console is the log; MODULES=dep keeps update-initramfs at about 2 min under emulation (17 min
     # with the default `most`), and is right for a guest that only ever runs on this virtual board.
+    # shellcheck disable=SC2016  # the hooks' $1 is for mmdebstrap's shell, not this one
     mmdebstrap --quiet --variant=minbase --include="$packages" \
         --essential-hook='printf "%s\n" "grub-pc grub-pc/install_devices multiselect" "grub-pc grub-pc/install_devices_empty boolean true" | chroot "$1" debconf-set-selections' \
         --customize-hook="printf 'UUID=$root_uuid / ext4 errors=remount-ro 0 1\n' > \"\$1/etc/fstab\"" \

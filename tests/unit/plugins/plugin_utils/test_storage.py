@@ -997,7 +997,7 @@ def test_a_run_interrupted_after_any_step_still_ends_in_the_same_volume():
     reference = fresh_host()
     reference.converge(spec["volumes"])
     wanted = _final(reference)
-    steps = [argv for argv in reference.ran]
+    steps = list(reference.ran)
     for stop in range(len(steps)):
         host = fresh_host()
         for argv in steps[:stop]:
