@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Prepare this machine to run the lab and the tests (idempotent, as root on Debian 12):
-#   1. the Debian packages the lab needs (podman and friends, mmdebstrap, python3-venv, qemu),
+#   1. the Debian packages the lab needs (podman and friends, mmdebstrap, python3-venv; qemu for the
+#      lab's VMs),
 #   2. the podman host settings this machine kind requires (see docs/lab.md), with limits read
 #      from the machine at run time,
 #   3. the project virtualenv (.venv) with the pinned tools of requirements.txt,
 #   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
 # The other ansible-core lines the tests use come from tests/cores/setup.sh (`make cores`).
 #
-# Usage: setup-host.sh [--host | --venv]   (default: both)
+# Usage: setup-host.sh [--host | --vm | --venv]   (default: all of them)
 #   --host  steps 1 and 2: what building the lab image needs
+#   --vm    qemu and the disk tools for the lab's VM guests (molecule mdadm_lvmcache)
 #   --venv  steps 3 and 4 (needs python3-venv from step 1); lab/run.sh runs it while the lab image
 #           builds, as on a fresh machine each takes about half a minute
 set -euo pipefail
@@ -21,15 +23,9 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-host_setup() {
-    # ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
-    # qemu-system-x86, qemu-utils, gdisk, e2fsprogs, openssh-client: the lab's VM guests
-    # (lab/vm/build.sh, lab/tools/lab_vm.py) for the roles that need a real kernel.
-    debian_packages=(podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns
-        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck
-        qemu-system-x86 qemu-utils gdisk e2fsprogs openssh-client)
-    missing=()
-    for p in "${debian_packages[@]}"; do
+install_debian_packages() {
+    local missing=() p
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     if ((${#missing[@]})); then
@@ -37,6 +33,18 @@ host_setup() {
         apt-get update -q
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
+}
+
+# The lab's VM guests (lab/vm/build.sh, lab/tools/lab_vm.py), for the roles that need a real
+# kernel: only the molecule scenario mdadm_lvmcache uses them, so `make lab` does not wait for qemu.
+vm_setup() {
+    install_debian_packages qemu-system-x86 qemu-utils gdisk e2fsprogs openssh-client
+}
+
+host_setup() {
+    # ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
+    install_debian_packages podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns \
+        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck
 
     # Podman on this machine kind: runc (crun fails in hybrid cgroup mode), cgroupfs, file events, and
     # default ulimits no higher than the hard limits the VM grants (it withholds CAP_SYS_RESOURCE).
@@ -101,9 +109,10 @@ venv_setup() {
 }
 
 case ${1:-} in
-    '') host_setup; venv_setup ;;
+    '') host_setup; vm_setup; venv_setup ;;
     --host) host_setup ;;
+    --vm) vm_setup ;;
     --venv) venv_setup ;;
-    *) echo "usage: setup-host.sh [--host | --venv]" >&2; exit 2 ;;
+    *) echo "usage: setup-host.sh [--host | --vm | --venv]" >&2; exit 2 ;;
 esac
 echo "setup${1:+ $1}: ok"
