@@ -19,7 +19,7 @@ from typing import Any
 from ._addr import parse_address as _address
 from ._openpgp import primary_fingerprint
 from ._values import describe as _describe
-from ._values import unvault
+from ._values import templated_int, unvault
 
 # The gains (dB) an R820T/R820T2 tuner accepts, the tuner of nearly every RTL-SDR dongle sold for
 # ADS-B; librtlsdr silently rounds any other number to the nearest of these, so a typo would go
@@ -174,10 +174,7 @@ def _text(value: Any) -> Any:
 
 
 def _int(value: Any) -> Any:
-    """An integer as written, or as the digits older ansible-core lines template it to."""
-    if isinstance(value, str) and re.match(r"^-?[0-9]{1,12}\Z", value):
-        return int(value)
-    return value
+    return templated_int(value, 12, signed=True)
 
 
 def _number(value: Any) -> float | None:

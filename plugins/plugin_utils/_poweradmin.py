@@ -21,7 +21,7 @@ from typing import Any
 
 from ._pdns import canonical_name, zone_name
 from ._values import describe as _describe
-from ._values import unvault
+from ._values import templated_int, unvault
 
 # Series whose layout the role knows: config/settings.php as a PHP array read through
 # PA_CONFIG_PATH, sql/poweradmin-mysql-db-structure.sql and ordered update scripts, install/ that
@@ -107,10 +107,7 @@ def _ip(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def _int(value: Any) -> Any:
-    """An integer as written, or as the digits older ansible-core lines template it to."""
-    if isinstance(value, str) and re.match(r"^[0-9]{1,9}\Z", value):
-        return int(value)
-    return value
+    return templated_int(value, 9)
 
 
 def _port_problem(name: str, value: Any) -> str | None:

@@ -131,6 +131,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._values import describe as _describe
+from ._values import templated_int
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -262,10 +263,7 @@ class StorageInputError(ValueError):
 
 
 def _int(value: Any) -> Any:
-    """An integer as written, or as the digits older ansible-core lines template it to."""
-    if isinstance(value, str) and re.match(r"^[0-9]{1,19}\Z", value):
-        return int(value)
-    return value
+    return templated_int(value, 19)
 
 
 def _is_int(value: Any) -> bool:

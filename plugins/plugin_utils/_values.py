@@ -7,6 +7,7 @@ messages name the builtin type the user wrote, never an internal class.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,4 +56,17 @@ def unvault(value: Any) -> Any:
     """
     if type(value).__name__ == "AnsibleVaultEncryptedUnicode":
         return str(value)
+    return value
+
+
+def templated_int(value: Any, digits: int, signed: bool = False) -> Any:
+    """An integer as written, or as the digits older ansible-core lines template it to.
+
+    A str of at most ``digits`` digits (with a leading ``-`` when ``signed``) becomes an int;
+    anything else is returned as it is, for the caller's own check and message.
+    """
+    sign = "-?" if signed else ""
+    pattern = rf"^{sign}[0-9]{{1,{digits}}}\Z"
+    if isinstance(value, str) and re.match(pattern, value):
+        return int(value)
     return value
