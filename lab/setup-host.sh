@@ -8,11 +8,14 @@
 #   4. a collections path (.cache/collections) that points at this checkout as hobbynet.infra.
 # The other ansible-core lines the tests use come from tests/cores/setup.sh (`make cores`).
 #
-# Usage: setup-host.sh [--host | --vm | --venv]   (default: all of them)
-#   --host  steps 1 and 2: what building the lab image needs
-#   --vm    qemu and the disk tools for the lab's VM guests (molecule mdadm_lvmcache)
-#   --venv  steps 3 and 4 (needs python3-venv from step 1); lab/run.sh runs it while the lab image
-#           builds, as on a fresh machine each takes about half a minute
+# Usage: setup-host.sh [--build-tools | --host | --vm | --venv]   (default: all of them, and the
+#        test tools)
+#   --build-tools  the few packages that building the lab image's root file system (mmdebstrap) and
+#                  the virtualenv (python3-venv) need; lab/run.sh installs them first, then runs the
+#                  three below at once, while the image's root file system is built
+#   --host         steps 1 and 2: podman and the other packages the lab needs, its host settings
+#   --vm           qemu and the disk tools for the lab's VM guests (molecule mdadm_lvmcache)
+#   --venv         steps 3 and 4 (needs python3-venv)
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,9 +33,26 @@ install_debian_packages() {
     done
     if ((${#missing[@]})); then
         echo "installing Debian packages: ${missing[*]}"
-        apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+        # lab/run.sh installs in two steps a few seconds apart: the second one skips `apt-get update`
+        # when the package lists are minutes old, and updates only if the install then fails.
+        if [[ -z $(find /var/cache/apt/pkgcache.bin -mmin -10 2>/dev/null) ]]; then
+            apt-get update -q
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" || {
+            apt-get update -q
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+        }
     fi
+}
+
+# What lab/image/build.sh's mmdebstrap and venv_setup need, before the rest of host_setup.
+build_tools_setup() {
+    install_debian_packages mmdebstrap python3 python3-venv
+}
+
+# ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
+test_tools_setup() {
+    install_debian_packages shellcheck
 }
 
 # The lab's VM guests (lab/vm/build.sh, lab/tools/lab_vm.py), for the roles that need a real
@@ -42,9 +62,8 @@ vm_setup() {
 }
 
 host_setup() {
-    # ansible-test sanity needs shellcheck (without it, its shellcheck test is skipped, not failed).
     install_debian_packages podman runc conmon netavark aardvark-dns iptables uidmap slirp4netns \
-        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables shellcheck
+        fuse-overlayfs catatonit mmdebstrap python3 python3-venv git make iproute2 nftables
 
     # Podman on this machine kind: runc (crun fails in hybrid cgroup mode), cgroupfs, file events, and
     # default ulimits no higher than the hard limits the VM grants (it withholds CAP_SYS_RESOURCE).
@@ -109,10 +128,11 @@ venv_setup() {
 }
 
 case ${1:-} in
-    '') host_setup; vm_setup; venv_setup ;;
+    '') host_setup; vm_setup; test_tools_setup; venv_setup ;;
+    --build-tools) build_tools_setup ;;
     --host) host_setup ;;
     --vm) vm_setup ;;
     --venv) venv_setup ;;
-    *) echo "usage: setup-host.sh [--host | --vm | --venv]" >&2; exit 2 ;;
+    *) echo "usage: setup-host.sh [--build-tools | --host | --vm | --venv]" >&2; exit 2 ;;
 esac
 echo "setup${1:+ $1}: ok"

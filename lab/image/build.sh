@@ -6,6 +6,9 @@
 # which is what the lab inventory and molecule scenarios run.
 #
 # Usage: build.sh [--print-tag]    (env LAB_IMAGE overrides the repository name)
+# LAB_IMAGE_IMPORT_AFTER=PID: podman may not be installed yet. Build the root file system anyway,
+# and import it once process PID has ended. lab/run.sh passes the `setup-host.sh --host` job that
+# installs podman, so on a fresh machine the build overlaps that install.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +25,24 @@ if [[ ${1:-} == --print-tag ]]; then
     exit 0
 fi
 
-if podman image exists "$tag"; then
+# The import waits for podman when LAB_IMAGE_IMPORT_AFTER names the process installing it. mmdebstrap
+# writes its tar stream only at its end, so the pipe holds nothing while it waits.
+import_image() {
+    if [[ -n ${LAB_IMAGE_IMPORT_AFTER:-} ]]; then
+        tail --pid="$LAB_IMAGE_IMPORT_AFTER" -f /dev/null
+        if ! command -v podman >/dev/null; then
+            echo "build.sh: podman is not installed (see the setup output above)" >&2
+            return 1
+        fi
+    fi
+    podman import --quiet \
+        --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
+        --change "LABEL org.hobbynet.lab.recipe=$recipe_hash" \
+        - "$tag" >/dev/null
+}
+
+# Without podman (yet), no image of this recipe can be there: build it.
+if command -v podman >/dev/null && podman image exists "$tag"; then
     echo "lab image $tag is up to date"
 else
     packages=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$here/packages.txt" | grep . | paste -sd, -)
@@ -35,10 +55,10 @@ else
         --customize-hook="chroot \"\$1\" systemctl disable $units" \
         --customize-hook="rm -f \"\$1/etc/machine-id\" && : > \"\$1/etc/machine-id\"" \
         "$suite" - "${mirrors[@]}" \
-        | podman import --quiet \
-            --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
-            --change "LABEL org.hobbynet.lab.recipe=$recipe_hash" \
-            - "$tag" >/dev/null
+        | import_image
+fi
+if [[ -n ${LAB_IMAGE_IMPORT_AFTER:-} ]]; then
+    tail --pid="$LAB_IMAGE_IMPORT_AFTER" -f /dev/null  # podman's settings are written by then too
 fi
 podman tag "$tag" "$repo:current"
 
