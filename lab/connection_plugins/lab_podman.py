@@ -3,8 +3,11 @@
 Lab-only (not shipped in the collection). The stock containers.podman.podman connection runs one
 `podman exec` per step of a task (temporary directory, chmod, run, clean-up: no pipelining), and a
 `podman exec` costs 0.2 s on an idle machine of this kind and several seconds when five hosts run
-tasks at once. This plugin asks podman once per host for the container's init PID, capabilities,
-environment and root file system, then runs every command with `nsenter` into all of the
+tasks at once. This plugin asks podman once per container start for the container's init PID,
+capabilities, environment and root file system (`podman inspect` and `podman mount`), keeps the
+answer in /run/hobbynet-lab/lab_podman/ while that init process lives (every task is a new worker
+process with a new connection, and those two podman calls, serialised on podman's storage lock,
+cost about 2 s a task on a 12-host lab), then runs every command with `nsenter` into all of the
 container's namespaces, through `setpriv` so that it keeps only the container's capabilities, in
 the container's environment and working directory, modules on stdin (pipelining). Files are copied
 through the container's mounted root, as the stock plugin does. What it does not reproduce of
@@ -15,8 +18,10 @@ machine's cgroup, not the container's).
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
+import tempfile
 
 from ansible.errors import AnsibleConnectionFailure
 from ansible.module_utils.common.text.converters import to_bytes, to_native
@@ -73,6 +78,8 @@ DOCUMENTATION = """
 """
 
 display = Display()
+# What _inspect learnt of each container, for the next tasks' connections (root only, tmpfs).
+CACHE_DIR = "/run/hobbynet-lab/lab_podman"
 
 
 class Connection(PodmanConnection):
@@ -82,9 +89,27 @@ class Connection(PodmanConnection):
     def _connect(self):
         if self._connected:
             return self
-        super()._connect()  # mounts the container's root for put_file and fetch_file
         if self.user not in (None, "root", "0"):
             raise AnsibleConnectionFailure(f"lab_podman runs as root only, not as {self.user!r}")
+        known = self._cached()
+        if known is None:
+            super()._connect()  # `podman mount`: the container's root, for put_file and fetch_file
+            known = self._inspect()
+        else:
+            self._mount_point = to_bytes(known["mount"])  # bytes, as the stock plugin keeps it
+            self._connected = True
+        caps = ("+" + c.lower().removeprefix("cap_") for c in known["caps"])
+        bounding = ",".join(["-all", *caps])
+        self._prefix = [
+            "nsenter", f"--target={known['pid']}", "--all", "--wd=/", "--",
+            "setpriv", f"--bounding-set={bounding}", "--inh-caps=-all",
+            "env", "-i", *known["env"],
+        ]  # fmt: skip
+        display.vvv(f"NSENTER PREFIX {self._prefix}", host=self._container_id)
+        return self
+
+    def _inspect(self):
+        """Ask podman, and keep the answer for the next tasks (see the module's docstring)."""
         rc, out, err = self._podman(
             "inspect",
             ["--format", "{{json .State.Pid}} {{json .EffectiveCaps}} {{json .Config.Env}}"],
@@ -98,14 +123,29 @@ class Connection(PodmanConnection):
             raise AnsibleConnectionFailure(
                 f"lab_podman: container {self._container_id} is not running"
             )
-        bounding = ",".join(["-all", *("+" + c.lower().removeprefix("cap_") for c in caps or [])])
-        self._prefix = [
-            "nsenter", f"--target={pid}", "--all", "--wd=/", "--",
-            "setpriv", f"--bounding-set={bounding}", "--inh-caps=-all",
-            "env", "-i", *(env or []),
-        ]  # fmt: skip
-        display.vvv(f"NSENTER PREFIX {self._prefix}", host=self._container_id)
-        return self
+        known = {"pid": pid, "caps": caps or [], "env": env or []}
+        if self._mount_point:
+            known["mount"] = to_native(self._mount_point)
+            known["start"] = _start_time(pid)
+            path = _cache_path(self._container_id)
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(path), delete=False) as f:
+                json.dump(known, f)
+            os.replace(f.name, path)
+        return known
+
+    def _cached(self):
+        """What _inspect kept for this container, if its init process is still the same one."""
+        try:
+            with open(_cache_path(self._container_id), encoding="utf-8") as f:
+                known = json.load(f)
+            if known.get("start") is None or _start_time(known["pid"]) != known["start"]:
+                return None
+            if not os.listdir(known["mount"]):  # unmounted since: ask podman again
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return known
 
     @ensure_connect
     def exec_command(self, cmd, in_data=None, sudoable=False):
@@ -122,3 +162,16 @@ class Connection(PodmanConnection):
         )
         stdout, stderr = proc.communicate(input=in_data)
         return proc.returncode, stdout, stderr
+
+
+def _cache_path(container):
+    return os.path.join(CACHE_DIR, container.replace("/", "_") + ".json")
+
+
+def _start_time(pid):
+    """The start time of process pid (field 22 of /proc/PID/stat): a reused PID has another."""
+    try:
+        with open(f"/proc/{int(pid)}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError, ValueError):
+        return None
